@@ -24,9 +24,10 @@ type specFile struct {
 	APIs []struct {
 		Path       string `json:"path"`
 		Operations []struct {
-			HTTPMethod string `json:"httpMethod"`
-			Nickname   string `json:"nickname"`
-			Parameters []struct {
+			HTTPMethod    string `json:"httpMethod"`
+			Nickname      string `json:"nickname"`
+			ResponseClass string `json:"responseClass"`
+			Parameters    []struct {
 				Name          string `json:"name"`
 				ParamType     string `json:"paramType"`
 				Required      bool   `json:"required"`
