@@ -108,6 +108,9 @@ type HTTP struct {
 	// SessionKey signs portal sessions. Empty: generated on first start and
 	// kept in DataDir/secrets/session_key.
 	SessionKey string `yaml:"session_key"`
+	// SelfSigned is set by Prepare when TLSCert is the generated certificate
+	// (browsers must be able to accept it, so no HSTS). Not configurable.
+	SelfSigned bool `yaml:"-"`
 	// ShutdownTimeout bounds how long in-flight requests may take to finish
 	// on SIGTERM before connections are closed.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`

@@ -82,7 +82,7 @@ func Prepare(cfg *Config) (Prepared, error) {
 		if err != nil {
 			return p, fmt.Errorf("%w: %w", ErrPrepare, err)
 		}
-		cfg.HTTP.TLSCert, cfg.HTTP.TLSKey = cert, key
+		cfg.HTTP.TLSCert, cfg.HTTP.TLSKey, cfg.HTTP.SelfSigned = cert, key, true
 		if created {
 			p.Generated = append(p.Generated, cert)
 		}
