@@ -89,7 +89,7 @@ func TestFeatureCodeWrongFormsAreRejectedWithTheirReason(t *testing.T) {
 		dialled string
 		want    error
 	}{
-		{"*71#", ErrIncomplete},     // forward without a number
+		{"*71#", ErrIncomplete}, // forward without a number
 		{"*71abc#", ErrInvalidCharacters},
 		{"*71*5#", ErrBadArgument},  // '*' inside the argument
 		{"*71101#", ErrBadArgument}, // forward to oneself
@@ -110,12 +110,12 @@ func TestFeatureCodeWrongFormsAreRejectedWithTheirReason(t *testing.T) {
 		{"*900101#", ErrBadArgument},
 		{"*91#", ErrIncomplete},
 		{"*92#", ErrIncomplete},
-		{"*9#", ErrIncomplete},      // the start of *90..*95
+		{"*9#", ErrIncomplete}, // the start of *90..*95
 		{"*7#", ErrIncomplete},
-		{"*0#", ErrIncomplete},      // the start of *071 ...
+		{"*0#", ErrIncomplete}, // the start of *071 ...
 		{"*99#", ErrUnknownCode},
 		{"*1#", ErrUnknownCode},
-		{"*#", ErrIncomplete},       // '*' alone starts every code
+		{"*#", ErrIncomplete}, // '*' alone starts every code
 		{"*93#", ErrIncomplete},
 		{"*93101#", ErrBadArgument}, // not a queue
 		{"*93650#", ErrBadArgument}, // a ring group, not a queue
