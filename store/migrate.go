@@ -30,6 +30,7 @@ func (SchemaMigration) TableName() string { return "schema_migrations" }
 // migrations lists every schema step in order.
 var migrations = []migration{
 	{1, "departments, extensions, accounts, system settings", migrate1},
+	{2, "call records, legs, trace steps, call-log party index", migrate2},
 }
 
 // SchemaVersion is the version Migrate brings a database to.
@@ -40,6 +41,10 @@ func migrate1(tx *gorm.DB) error {
 		return err
 	}
 	return seedSettings(tx)
+}
+
+func migrate2(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&CallRecord{}, &CallLeg{}, &TraceStep{}, &callParty{})
 }
 
 // Migrate applies the migrations the database has not seen yet, in order,

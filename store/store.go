@@ -65,6 +65,8 @@ type Store struct {
 	Departments *DepartmentRepo
 	// Settings holds the single row of system settings.
 	Settings *SettingsRepo
+	// Calls holds call detail records with their legs and route traces.
+	Calls *CallRepo
 }
 
 // Open connects to the database named by opts. It does not change the
@@ -104,6 +106,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s.Accounts = &AccountRepo{s: s}
 	s.Departments = &DepartmentRepo{s: s}
 	s.Settings = &SettingsRepo{s: s}
+	s.Calls = &CallRepo{s: s}
 	return s, nil
 }
 

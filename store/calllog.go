@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Call log paging limits.
+const (
+	// DefaultCallLogPageSize is the portal's page size.
+	DefaultCallLogPageSize = 50
+	// MaxCallLogPageSize bounds PageSize.
+	MaxCallLogPageSize = 200
+)
+
+// Sort keys CallLogQuery.Sort accepts, and the columns they order by.
+var callLogSorts = map[string]string{
+	"":           "p.started_at",
+	"started_at": "p.started_at",
+	"duration":   "c.duration_sec",
+	"from":       "p.from_number",
+	"to":         "p.to_number",
+}
+
+// CallLogQuery asks for one page of one user's call log (P-CDR).
+type CallLogQuery struct {
+	// Extension is the user: calls where it took part in any leg.
+	Extension string
+	// Type is "" or "all", or CallInternal, CallInbound, CallOutbound.
+	Type string
+	// Number keeps calls whose from or to number contains it (a substring
+	// of the canonical number: digits and an optional leading +), so "3012"
+	// finds +4930123456. Empty means any number.
+	Number string
+	// From and To bound the start time, From inclusive, To exclusive; a zero
+	// time leaves that side open.
+	From, To time.Time
+	// Page counts from 1 (0 means 1).
+	Page int
+	// PageSize defaults to DefaultCallLogPageSize, at most MaxCallLogPageSize.
+	PageSize int
+	// Sort is "started_at" (default), "duration", "from" or "to".
+	Sort string
+	// Ascending reverses the default newest/longest/highest first order.
+	Ascending bool
+}
+
+// CallLogPage is one page of a call log.
+type CallLogPage struct {
+	// Calls on this page, with their trace steps (not their legs).
+	Calls []CallRecord `json:"calls"`
+	// Page and PageSize echo the effective query.
+	Page int `json:"page"`
+	// PageSize is the effective page size.
+	PageSize int `json:"page_size"`
+	// HasMore says a next page exists.
+	HasMore bool `json:"has_more"`
+}
+
+func (q *CallLogQuery) normalise() error {
+	if err := checkExtNumber("extension", q.Extension); err != nil {
+		return err
+	}
+	if q.Type == "all" {
+		q.Type = ""
+	}
+	if q.Type != "" {
+		if err := checkOneOf("type", q.Type, CallInternal, CallInbound, CallOutbound); err != nil {
+			return err
+		}
+	}
+	if q.Number != "" {
+		if err := checkPhone("number", q.Number); err != nil {
+			return err
+		}
+	}
+	if _, ok := callLogSorts[q.Sort]; !ok {
+		return invalid("sort", "must be one of started_at, duration, from, to")
+	}
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.Page < 1 || q.Page > 1_000_000 {
+		return invalid("page", "must be 1 or more")
+	}
+	if q.PageSize == 0 {
+		q.PageSize = DefaultCallLogPageSize
+	}
+	if q.PageSize < 1 || q.PageSize > MaxCallLogPageSize {
+		return invalid("page_size", fmt.Sprintf("must be between 1 and %d", MaxCallLogPageSize))
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
+		return invalid("from", "must be before to")
+	}
+	return nil
+}
+
+// Log returns one page of a user's calls, newest first by default. The
+// query reads the call_parties index (extension, [type,] start time), so its
+// cost depends on the user's own calls, not on the table's size.
+func (r *CallRepo) Log(ctx context.Context, q CallLogQuery) (*CallLogPage, error) {
+	if err := q.normalise(); err != nil {
+		return nil, fmt.Errorf("store: call log: %w", err)
+	}
+	db := r.s.ctxDB(ctx).Table("call_parties AS p").Where("p.extension = ?", q.Extension)
+	if q.Type != "" {
+		db = db.Where("p.call_type = ?", q.Type)
+	}
+	if !q.From.IsZero() {
+		db = db.Where("p.started_at >= ?", utc(q.From))
+	}
+	if !q.To.IsZero() {
+		db = db.Where("p.started_at < ?", utc(q.To))
+	}
+	if q.Number != "" {
+		pat := likeContains(q.Number)
+		db = db.Where("(p.from_number LIKE ? ESCAPE '!' OR p.to_number LIKE ? ESCAPE '!')", pat, pat)
+	}
+	dir := "DESC"
+	if q.Ascending {
+		dir = "ASC"
+	}
+	col := callLogSorts[q.Sort]
+	order := col + " " + dir
+	if col != "p.started_at" {
+		order += ", p.started_at " + dir
+	}
+	order += ", p.call_id " + dir
+	if strings.HasPrefix(col, "c.") {
+		db = db.Joins("JOIN call_records AS c ON c.id = p.call_id")
+	}
+	var ids []uint64
+	err := db.Order(order).Limit(q.PageSize+1).Offset((q.Page-1)*q.PageSize).Pluck("p.call_id", &ids).Error
+	if err != nil {
+		return nil, wrap("call log", err)
+	}
+	page := &CallLogPage{Page: q.Page, PageSize: q.PageSize}
+	if len(ids) > q.PageSize {
+		page.HasMore, ids = true, ids[:q.PageSize]
+	}
+	if len(ids) == 0 {
+		page.Calls = []CallRecord{}
+		return page, nil
+	}
+	var calls []CallRecord
+	err = r.s.ctxDB(ctx).Where("id IN ?", ids).
+		Preload("Trace", func(db *gorm.DB) *gorm.DB { return db.Order("call_id, seq") }).
+		Find(&calls).Error
+	if err != nil {
+		return nil, wrap("call log", err)
+	}
+	byID := make(map[uint64]CallRecord, len(calls))
+	for _, c := range calls {
+		byID[c.ID] = c
+	}
+	page.Calls = make([]CallRecord, 0, len(ids))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok {
+			page.Calls = append(page.Calls, c)
+		}
+	}
+	return page, nil
+}
