@@ -175,7 +175,7 @@ func Defaults() Params {
 		AMIUser:               "switchboard",
 		HTTPBindAddr:          "127.0.0.1",
 		HTTPPort:              8088,
-		HTTPSessionLimit:      SessionLimitFor(32, 100),
+		HTTPSessionLimit:      SessionLimitFor(50, 100), // ari.DefaultMaxConns, 100 browsers
 		WebSocketWriteTimeout: 5 * time.Second,
 		WSSBindAddr:           "0.0.0.0",
 		WSSPort:               8089,

@@ -156,8 +156,8 @@ func TestHTTPKeepsARIOnLoopbackAndServesWSSOnlyWithACertificate(t *testing.T) {
 	if http.value(g, "tlsenable") != "no" {
 		t.Errorf("TLS enabled without a certificate")
 	}
-	if http.value(g, "sessionlimit") != "149" {
-		t.Errorf("sessionlimit = %q, want SessionLimitFor(32,100)=149", http.value(g, "sessionlimit"))
+	if http.value(g, "sessionlimit") != "167" {
+		t.Errorf("sessionlimit = %q, want SessionLimitFor(50,100)=167", http.value(g, "sessionlimit"))
 	}
 	r := http.section(t, "/ari")
 	if http.value(r, "type") != "restriction" || !slices.Contains(http.values(r, "deny"), "0.0.0.0/0") ||
