@@ -98,7 +98,7 @@ type HTTP struct {
 	// Listen is the address to bind; "0.0.0.0" means every IPv4 interface,
 	// "" or "::" every interface.
 	Listen string `yaml:"listen"`
-	// Port is the HTTPS port.
+	// Port is the HTTPS port; 0 picks a free one (logged at start).
 	Port int `yaml:"port"`
 	// TLSCert is a PEM certificate file. Empty: a self-signed certificate is
 	// generated under DataDir on first start and reused afterwards.

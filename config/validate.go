@@ -60,8 +60,10 @@ func (c Config) validateHTTP() error {
 	if h.Listen != "" && net.ParseIP(h.Listen) == nil && !hostnameRE.MatchString(h.Listen) {
 		return invalid("http.listen", "%q is not an IP address or host name", h.Listen)
 	}
-	if err := checkPort("http.port", h.Port); err != nil {
-		return err
+	if h.Port != 0 { // 0 picks a free port (tests, side-by-side instances)
+		if err := checkPort("http.port", h.Port); err != nil {
+			return err
+		}
 	}
 	if (h.TLSCert == "") != (h.TLSKey == "") {
 		return invalid("http.tls_cert", "set http.tls_cert and http.tls_key together, or neither to use a generated certificate")

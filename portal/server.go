@@ -134,6 +134,19 @@ func (s *Server) Addr() net.Addr {
 	return s.ln.Addr()
 }
 
+// URL is the portal's address for people: https://localhost:PORT/ when
+// bound to every interface, else https://ADDR/.
+func (s *Server) URL() string {
+	if s.ln == nil {
+		return ""
+	}
+	host, port, _ := net.SplitHostPort(s.ln.Addr().String())
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "https://" + net.JoinHostPort(host, port) + "/"
+}
+
 // Serve answers HTTPS requests until ctx ends, then stops accepting and
 // lets in-flight requests finish for up to HTTP.ShutdownTimeout. It
 // returns nil after a clean drain.
@@ -143,7 +156,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.ServeTLS(s.ln, "", "") }()
-	s.log.InfoContext(ctx, "portal listening", "url", "https://"+s.ln.Addr().String())
+	s.log.InfoContext(ctx, "portal listening", "url", s.URL())
 	select {
 	case err := <-errc:
 		return fmt.Errorf("portal: serve: %w", err)

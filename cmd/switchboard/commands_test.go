@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/switchboard-pbx/switchboard/config"
+)
+
+func TestVersionPrintsBuildVersionAndCommit(t *testing.T) {
+	a := newTestApp("")
+	if code := a.run(context.Background(), []string{"version"}); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if got := a.out.String(); got != "switchboard dev (commit none)\n" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestUnknownCommandPrintsUsageAndExits2(t *testing.T) {
+	a := newTestApp("")
+	if code := a.run(context.Background(), []string{"frobnicate"}); code != exitUsage {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(a.err.String(), `unknown command "frobnicate"`) || !strings.Contains(a.err.String(), "asterisk-conf") {
+		t.Fatalf("stderr %s", a.err.String())
+	}
+}
+
+func TestMigrateAppliesOnceThenReportsUpToDate(t *testing.T) {
+	dir := t.TempDir()
+	a := newTestApp("")
+	if code := a.run(context.Background(), []string{"migrate", "-data_dir", dir}); code != 0 {
+		t.Fatalf("exit %d: %s", code, a.err.String())
+	}
+	if !strings.HasPrefix(a.out.String(), "applied migrations [1") {
+		t.Fatalf("first run: %s", a.out.String())
+	}
+	b := newTestApp("")
+	if code := b.run(context.Background(), []string{"migrate", "-data_dir", dir}); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.HasPrefix(b.out.String(), "database is up to date") {
+		t.Fatalf("second run: %s", b.out.String())
+	}
+}
+
+func TestAsteriskConfRenderWritesTheSecretsServeUses(t *testing.T) {
+	dataDir, out := t.TempDir(), filepath.Join(t.TempDir(), "asterisk")
+	a := newTestApp("")
+	args := []string{"asterisk-conf", "render", "--out", out, "-data_dir", dataDir, "-asterisk.external_address", "203.0.113.7",
+		"-numbering.parking", "51-53"}
+	if code := a.run(context.Background(), args); code != 0 {
+		t.Fatalf("exit %d: %s", code, a.err.String())
+	}
+	read := func(p string) string {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	ariPW := strings.TrimSpace(read(filepath.Join(dataDir, config.SecretsDir, config.ARIPasswordFile)))
+	amiPW := strings.TrimSpace(read(filepath.Join(dataDir, config.SecretsDir, config.AMIPasswordFile)))
+	if !strings.Contains(read(filepath.Join(out, "ari.conf")), "password = "+ariPW) {
+		t.Error("ari.conf lacks the generated ARI password")
+	}
+	if !strings.Contains(read(filepath.Join(out, "manager.conf")), "secret = "+amiPW) {
+		t.Error("manager.conf lacks the generated AMI password")
+	}
+	pjsip := read(filepath.Join(out, "pjsip.conf"))
+	if !strings.Contains(pjsip, "203.0.113.7") {
+		t.Error("pjsip.conf lacks the external address")
+	}
+	if !strings.Contains(read(filepath.Join(out, "extensions.conf")), "park51") && !strings.Contains(read(filepath.Join(out, "extensions.conf")), "51") {
+		t.Error("extensions.conf lacks parking slot 51")
+	}
+	if st, err := os.Stat(filepath.Join(out, "ari.conf")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("ari.conf mode: %v %v", st.Mode(), err)
+	}
+}
+
+func TestAsteriskConfWithoutRenderShowsUsage(t *testing.T) {
+	a := newTestApp("")
+	if code := a.run(context.Background(), []string{"asterisk-conf"}); code != exitUsage {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(a.err.String(), "asterisk-conf render") {
+		t.Fatalf("stderr %s", a.err.String())
+	}
+}

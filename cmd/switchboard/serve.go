@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/switchboard-pbx/switchboard/ari"
+	"github.com/switchboard-pbx/switchboard/config"
+	"github.com/switchboard-pbx/switchboard/internal/clock"
+	"github.com/switchboard-pbx/switchboard/portal"
+)
+
+// runServe runs the PBX until ctx ends (SIGTERM/SIGINT): it opens and
+// migrates the store, seeds demo data on first start, keeps the Asterisk
+// links checked and serves the portal; on shutdown it drains HTTP, stops
+// the links and closes the database, in that order.
+func runServe(ctx context.Context, a *app, args []string) error {
+	fs := a.flagSet("serve")
+	flags := config.RegisterFlags(fs)
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	c, err := a.loadConfig(flags)
+	if err != nil {
+		return err
+	}
+	log := c.log
+	if c.cfg.Engine != config.EngineAsterisk {
+		return fmt.Errorf("engine %q: serve drives a real Asterisk only for now (engine: asterisk)", c.cfg.Engine)
+	}
+	log.InfoContext(ctx, "switchboard starting", "version", version, "commit", commit,
+		"data_dir", c.cfg.DataDir, "database", c.cfg.Database.Driver, "engine", c.cfg.Engine)
+
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	closeStore := sync.OnceValue(st.Close)
+	defer func() { _ = closeStore() }()
+	if err := seedDemo(ctx, st, c.cfg.Numbering, a.stdout); err != nil {
+		return err
+	}
+
+	clk := clock.Real{}
+	ariClient := ari.New(ari.Options{
+		BaseURL: c.cfg.ARI.URL, Username: c.cfg.ARI.Username, Password: c.cfg.ARI.Password,
+		Application: config.AppName, Logger: log.With("component", "ari"),
+	})
+	links := []*link{
+		newLink("ari", c.cfg.ARI.URL, ariProbe(ariClient), clk, log),
+		newLink("ami", c.cfg.AMI.Address, amiProbe(c.cfg.AMI.Address, c.cfg.AMI.Username, c.cfg.AMI.Password), clk, log),
+	}
+	reporters := make(map[string]portal.LinkReporter, len(links))
+	for _, l := range links {
+		reporters[l.name] = l
+	}
+
+	srv, err := portal.New(portal.Deps{
+		HTTP: c.cfg.HTTP, Logger: log, Clock: clk, Database: st, Links: reporters, Version: version,
+	})
+	if err != nil {
+		return err
+	}
+	if err := srv.Listen(); err != nil {
+		return err
+	}
+
+	linkCtx, stopLinks := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for _, l := range links {
+		wg.Go(func() { l.run(linkCtx) })
+	}
+	serveErr := srv.Serve(ctx)
+	stopLinks()
+	wg.Wait()
+	if serveErr != nil {
+		return serveErr
+	}
+	// Requests have drained, so no handler writes any more; closing waits
+	// for the store's connections and flushes SQLite's WAL.
+	if err := closeStore(); err != nil {
+		return fmt.Errorf("close the database: %w", err)
+	}
+	log.Info("switchboard stopped")
+	return nil
+}
