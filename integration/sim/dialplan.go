@@ -1,0 +1,217 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// DialplanFunc stands in for Asterisk's dialplan wherever a channel runs
+// dialplan instead of Stasis: after POST /channels/{id}/continue or
+// /redirect, for the second half of an originated Local channel, and for the
+// contexts named in Options.DialplanContexts. It runs in its own goroutine;
+// when it returns and the channel is neither in Stasis nor hung up, the
+// channel hangs up (the dialplan ran out), running its hangup handlers.
+type DialplanFunc func(ctx context.Context, ch *DialplanChannel)
+
+// DialplanChannel is the handle a DialplanFunc drives a channel with. Its
+// methods emit the events the matching dialplan applications raise.
+type DialplanChannel struct {
+	s        *Server
+	c        *channel
+	handlers []func(*DialplanChannel)
+}
+
+// ID is the channel's id.
+func (d *DialplanChannel) ID() string { return d.c.id }
+
+// Name is the channel's name (e.g. "Local/rx@faxtest-0000000c;2").
+func (d *DialplanChannel) Name() string { return d.c.name }
+
+// Context, Exten and Priority say where in the dialplan the channel is.
+func (d *DialplanChannel) Context() string { return d.c.context }
+
+// Exten is the extension the channel runs.
+func (d *DialplanChannel) Exten() string { return d.c.exten }
+
+// Var reads a channel variable.
+func (d *DialplanChannel) Var(name string) string {
+	d.s.mu.Lock()
+	defer d.s.mu.Unlock()
+	return d.c.vars[name]
+}
+
+// Exec records the execution of a dialplan application (ChannelDialplan).
+func (d *DialplanChannel) Exec(app, data string) {
+	d.s.mu.Lock()
+	defer d.s.mu.Unlock()
+	if d.c.hungUp {
+		return
+	}
+	d.c.appName, d.c.appData = app, data
+	d.s.chanEvent(d.c, "ChannelDialplan", map[string]any{"dialplan_app": app, "dialplan_app_data": data})
+}
+
+// Answer runs Answer(): the channel (and a Local pair's other half) goes Up.
+func (d *DialplanChannel) Answer() {
+	d.Exec("Answer", "")
+	d.s.mu.Lock()
+	defer d.s.mu.Unlock()
+	d.s.answerChannelLocked(d.c)
+}
+
+// SetVar runs Set(name=value) (ChannelVarset).
+func (d *DialplanChannel) SetVar(name, value string) {
+	d.s.mu.Lock()
+	defer d.s.mu.Unlock()
+	if !d.c.hungUp {
+		d.s.setVarLocked(d.c, name, value)
+	}
+}
+
+// UserEvent runs UserEvent(name,k: v,…) (ChannelUserevent).
+func (d *DialplanChannel) UserEvent(name string, fields map[string]string) {
+	d.s.mu.Lock()
+	defer d.s.mu.Unlock()
+	ue := map[string]any{}
+	for k, v := range fields {
+		ue[k] = v
+	}
+	ue["eventname"] = name
+	d.s.chanEvent(d.c, "ChannelUserevent", map[string]any{"eventname": name, "userevent": ue})
+}
+
+// PushHangupHandler runs h when the channel hangs up (CHANNEL(hangup_handler_push)).
+func (d *DialplanChannel) PushHangupHandler(h func(*DialplanChannel)) {
+	d.handlers = append(d.handlers, h)
+}
+
+// Stasis returns the channel to the app with args.
+func (d *DialplanChannel) Stasis(args ...string) error {
+	d.s.mu.Lock()
+	defer d.s.mu.Unlock()
+	app := d.s.appName()
+	if a := d.s.apps[app]; !a.active() {
+		return fmt.Errorf("stasis app %q not registered: %w", app, ErrNotFound)
+	}
+	d.c.dialplanActive = false
+	d.s.enterStasisLocked(d.c, app, args, nil)
+	return nil
+}
+
+// Wait waits d on the simulator's clock (Wait()).
+func (d *DialplanChannel) Wait(ctx context.Context, dur time.Duration) error {
+	if err := d.s.clk.Sleep(ctx, dur); err != nil {
+		return fmt.Errorf("dialplan wait: %w", err)
+	}
+	return nil
+}
+
+// Hangup hangs the channel up with cause (Hangup(cause)).
+func (d *DialplanChannel) Hangup(cause int) {
+	d.runHandlers()
+	d.s.mu.Lock()
+	defer d.s.mu.Unlock()
+	d.s.hangupLocked(d.c, hangupSpec{reqCause: cause, cause: cause})
+}
+
+// Gone reports whether the channel has hung up.
+func (d *DialplanChannel) Gone() bool {
+	d.s.mu.Lock()
+	defer d.s.mu.Unlock()
+	return d.c.hungUp
+}
+
+func (d *DialplanChannel) runHandlers() {
+	hs := d.handlers
+	d.handlers = nil
+	for _, h := range hs {
+		h(d)
+	}
+}
+
+// runDialplanLocked hands c to the dialplan hook.
+func (s *Server) runDialplanLocked(c *channel) {
+	c.dialplanActive = true
+	hook := s.opts.Dialplan
+	d := &DialplanChannel{s: s, c: c}
+	go func() {
+		if hook != nil {
+			hook(context.Background(), d)
+		}
+		s.mu.Lock()
+		done := c.hungUp || c.inStasis
+		s.mu.Unlock()
+		if !done {
+			d.Hangup(16)
+		}
+	}()
+}
+
+// continueLocked implements POST /channels/{id}/continue.
+func (s *Server) continueLocked(c *channel, ctxName, exten string, priority int) error {
+	if !c.inStasis {
+		return fmt.Errorf("channel %q not in Stasis: %w", c.id, ErrConflict)
+	}
+	if ctxName != "" {
+		c.context = ctxName
+	}
+	if exten != "" {
+		c.exten = exten
+	}
+	if priority > 0 {
+		c.priority = priority
+	}
+	if c.bridge != nil {
+		s.removeFromBridgeLocked(c, false)
+	}
+	s.leaveStasisLocked(c)
+	s.runDialplanLocked(c)
+	return nil
+}
+
+// answerChannelLocked answers c; a Local half answers its partner too, and
+// an originated Local ;1 then enters its app.
+func (s *Server) answerChannelLocked(c *channel) {
+	if c.state == StateUp {
+		return
+	}
+	s.answerLocked(c)
+	if p := c.localPeer; p != nil && p.state != StateUp {
+		s.answerLocked(p)
+		if p.originApp != "" && !p.inStasis && !p.hungUp {
+			s.enterStasisLocked(p, p.originApp, p.pendingArgs(), nil)
+		}
+	}
+}
+
+// newLocalPairLocked creates Local/<exten>@<context> ;1 (returned first) and ;2.
+func (s *Server) newLocalPairLocked(id, spec, app string) (*channel, *channel, error) {
+	dest := strings.TrimPrefix(spec, "Local/")
+	dest, _, _ = strings.Cut(dest, "/")
+	exten, ctxName, ok := strings.Cut(dest, "@")
+	if !ok || exten == "" {
+		return nil, nil, fmt.Errorf("local channel %q: %w", spec, ErrBadRequest)
+	}
+	if id == "" {
+		id = s.newUniqueIDLocked()
+	}
+	base := "Local/" + dest + "-" + s.newNameSuffixLocked()
+	l1 := s.newChannelLocked(id, base+";1", kindLocal)
+	l2 := s.newChannelLocked(id+";2", base+";2", kindLocal)
+	l1.localPeer, l2.localPeer = l2, l1
+	l1.context, l1.exten = ctxName, exten
+	l2.context, l2.exten = ctxName, exten
+	l1.originApp, l2.originApp = app, ""
+	l1.subscribe(app)
+	l2.subscribe(app)
+	return l1, l2, nil
+}
+
+// runLocalLocked starts the ;2 half of a Local pair in the dialplan.
+func (s *Server) runLocalLocked(l1 *channel) {
+	l2 := l1.localPeer
+	l2.state = StateRing
+	s.runDialplanLocked(l2)
+}

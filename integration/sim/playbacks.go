@@ -1,0 +1,373 @@
+package sim
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/internal/clock"
+)
+
+// playback is one POST …/play: a list of media played one after the other
+// on a channel or a bridge, each lasting as long as its audio.
+type playback struct {
+	id        string
+	media     []string
+	idx       int
+	lang      string
+	state     string
+	ch        *channel
+	br        *bridge
+	timer     clock.Timer
+	remaining time.Duration
+	startedAt time.Time
+	paused    bool
+}
+
+func (p *playback) targetURI() string {
+	if p.br != nil {
+		return "bridge:" + p.br.id
+	}
+	return "channel:" + p.ch.id
+}
+
+func (p *playback) json() playbackJSON {
+	out := playbackJSON{ID: p.id, MediaURI: p.media[p.idx], TargetURI: p.targetURI(), Language: p.lang, State: p.state}
+	if p.idx+1 < len(p.media) {
+		out.NextMediaURI = p.media[p.idx+1]
+	}
+	return out
+}
+
+func (s *Server) playbackEvent(p *playback, typ string) {
+	s.emitLocked(ev{typ: typ, ch: p.ch, br: p.br, fields: map[string]any{"playback": p.json()}})
+}
+
+// playLocked queues a playback on a channel or bridge and starts it when
+// nothing else plays there.
+func (s *Server) playLocked(ch *channel, br *bridge, id, media, lang string) (playbackJSON, error) {
+	if media == "" {
+		return playbackJSON{}, fmt.Errorf("media is required: %w", ErrBadRequest)
+	}
+	if id == "" {
+		id = randomProtocolID()
+	}
+	if _, ok := s.playbacks[id]; ok {
+		return playbackJSON{}, fmt.Errorf("playback %q exists: %w", id, ErrConflict)
+	}
+	if lang == "" {
+		lang = "en"
+	}
+	p := &playback{id: id, media: strings.Split(media, ","), lang: lang, state: "queued", ch: ch, br: br}
+	p.media = mergeMediaParams(p.media)
+	s.playbacks[id] = p
+	snap := p.json()
+	if ch != nil {
+		ch.playQueue = append(ch.playQueue, p)
+		if len(ch.playQueue) == 1 {
+			s.beginMediaLocked(p)
+		}
+	} else {
+		br.playQueue = append(br.playQueue, p)
+		if len(br.playQueue) == 1 {
+			s.beginMediaLocked(p)
+		}
+	}
+	return snap, nil
+}
+
+// mergeMediaParams glues "tone:ring;tonezone=fr" style parts that a comma
+// would not split; media lists are split on commas before a scheme only.
+func mergeMediaParams(parts []string) []string {
+	var out []string
+	for _, p := range parts {
+		if len(out) > 0 && !strings.Contains(p, ":") {
+			out[len(out)-1] += "," + p
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// beginMediaLocked starts medium p.idx: PlaybackStarted, the listeners hear
+// it, and a timer ends it after its duration (tones play until stopped).
+func (s *Server) beginMediaLocked(p *playback) {
+	p.state = "playing"
+	s.playbackEvent(p, "PlaybackStarted")
+	uri := p.media[p.idx]
+	d, ok := s.mediaDurationLocked(uri, p.lang)
+	if !ok {
+		p.state = "failed"
+		s.playbackEvent(p, "PlaybackFinished")
+		s.endPlaybackLocked(p)
+		return
+	}
+	for _, call := range s.listenersLocked(p.ch, p.br) {
+		call.hearLocked(uri)
+	}
+	s.mediaChangedLocked()
+	if d < 0 {
+		return
+	}
+	s.schedulePlaybackLocked(p, d)
+}
+
+func (s *Server) schedulePlaybackLocked(p *playback, d time.Duration) {
+	p.remaining = d
+	p.startedAt = s.now()
+	p.timer = s.afterFunc(d, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.playbacks[p.id] != p || p.paused {
+			return
+		}
+		s.mediaDoneLocked(p)
+	})
+}
+
+// mediaDoneLocked moves to the next medium or finishes the playback.
+func (s *Server) mediaDoneLocked(p *playback) {
+	if p.idx+1 < len(p.media) {
+		p.state = "continuing"
+		s.playbackEvent(p, "PlaybackContinuing")
+		p.idx++
+		s.beginMediaLocked(p)
+		return
+	}
+	p.state = "done"
+	s.playbackEvent(p, "PlaybackFinished")
+	s.endPlaybackLocked(p)
+}
+
+// endPlaybackLocked removes p and starts the next queued playback.
+func (s *Server) endPlaybackLocked(p *playback) {
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	delete(s.playbacks, p.id)
+	var next *playback
+	if p.ch != nil {
+		p.ch.playQueue = removePlayback(p.ch.playQueue, p)
+		if len(p.ch.playQueue) > 0 && !p.ch.hungUp {
+			next = p.ch.playQueue[0]
+		}
+	} else {
+		p.br.playQueue = removePlayback(p.br.playQueue, p)
+		if len(p.br.playQueue) > 0 {
+			next = p.br.playQueue[0]
+		}
+	}
+	s.mediaChangedLocked()
+	if next != nil && next.state == "queued" {
+		s.beginMediaLocked(next)
+	}
+}
+
+// stopPlaybackLocked implements DELETE /playbacks/{id}.
+func (s *Server) stopPlaybackLocked(p *playback) {
+	if p.state == "queued" {
+		delete(s.playbacks, p.id)
+		if p.ch != nil {
+			p.ch.playQueue = removePlayback(p.ch.playQueue, p)
+		} else {
+			p.br.playQueue = removePlayback(p.br.playQueue, p)
+		}
+		return
+	}
+	p.state = "done"
+	s.playbackEvent(p, "PlaybackFinished")
+	s.endPlaybackLocked(p)
+}
+
+// controlPlaybackLocked implements POST /playbacks/{id}/control.
+func (s *Server) controlPlaybackLocked(p *playback, op string) error {
+	if p.state == "queued" {
+		return fmt.Errorf("playback %q is queued: %w", p.id, ErrConflict)
+	}
+	switch op {
+	case "pause":
+		if !p.paused && p.timer != nil {
+			p.timer.Stop()
+			p.remaining -= s.now().Sub(p.startedAt)
+		}
+		p.paused = true
+	case "unpause":
+		if p.paused {
+			p.paused = false
+			if p.remaining >= 0 && p.timer != nil {
+				s.schedulePlaybackLocked(p, p.remaining)
+			}
+		}
+	case "restart":
+		if p.timer != nil {
+			p.timer.Stop()
+		}
+		p.idx = 0
+		p.paused = false
+		s.beginMediaLocked(p)
+	case "forward", "reverse":
+	default:
+		return fmt.Errorf("operation %q: %w", op, ErrBadRequest)
+	}
+	return nil
+}
+
+func removePlayback(list []*playback, p *playback) []*playback {
+	for i, x := range list {
+		if x == p {
+			return append(list[:i:i], list[i+1:]...)
+		}
+	}
+	return list
+}
+
+// stopChannelMediaLocked ends what plays on or records a channel that hangs up.
+func (s *Server) stopChannelMediaLocked(c *channel) {
+	for _, p := range append([]*playback(nil), c.playQueue...) {
+		if p.state == "queued" {
+			s.stopPlaybackLocked(p)
+			continue
+		}
+		p.state = "done"
+		s.playbackEvent(p, "PlaybackFinished")
+		delete(s.playbacks, p.id)
+		if p.timer != nil {
+			p.timer.Stop()
+		}
+	}
+	c.playQueue = nil
+	if c.rec != nil {
+		s.finishRecordingLocked(c.rec, "done")
+	}
+}
+
+// stopChannelMediaForBridgeLocked is the same on a channel joining a bridge:
+// channel playbacks keep going in Asterisk, so nothing stops here; MOH and
+// silence generators do stop.
+func (s *Server) stopChannelMediaForBridgeLocked(c *channel) {
+	c.moh = ""
+	c.silence = false
+}
+
+// mediaDurationLocked reports how long a media URI plays; negative means
+// until stopped, !ok means the medium does not exist.
+func (s *Server) mediaDurationLocked(uri, lang string) (time.Duration, bool) {
+	scheme, arg, _ := strings.Cut(uri, ":")
+	sum := func(names []string) (time.Duration, bool) {
+		var total time.Duration
+		for _, n := range names {
+			ms, ok := soundDurationsMS[n]
+			if !ok {
+				return 0, false
+			}
+			total += time.Duration(ms) * time.Millisecond
+		}
+		return total, true
+	}
+	switch scheme {
+	case "sound":
+		return sum([]string{arg})
+	case "digits":
+		return sum(digitSounds(arg))
+	case "characters":
+		return sum(characterSounds(arg))
+	case "number":
+		n, err := strconv.Atoi(arg)
+		if err != nil {
+			return 0, false
+		}
+		return sum(numberSounds(n))
+	case "tone":
+		return -1, true
+	case "recording":
+		d, err := wavDuration(s.recordingPath(arg, "wav"))
+		if err != nil {
+			return 0, false
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+func digitSounds(s string) []string {
+	var out []string
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			out = append(out, "digits/"+string(r))
+		case r == '*':
+			out = append(out, "digits/star")
+		case r == '#':
+			out = append(out, "digits/pound")
+		}
+	}
+	return out
+}
+
+func characterSounds(s string) []string {
+	var out []string
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z':
+			out = append(out, "letters/"+string(r))
+		case r >= '0' && r <= '9':
+			out = append(out, "digits/"+string(r))
+		case r == '.':
+			out = append(out, "letters/dot")
+		case r == '@':
+			out = append(out, "letters/at")
+		case r == '-':
+			out = append(out, "letters/dash")
+		case r == '*':
+			out = append(out, "digits/star")
+		case r == '#':
+			out = append(out, "digits/pound")
+		}
+	}
+	return out
+}
+
+// numberSounds is English SayNumber: 42 -> digits/40 digits/2.
+func numberSounds(n int) []string {
+	var out []string
+	if n < 0 {
+		out = append(out, "digits/minus")
+		n = -n
+	}
+	if n == 0 {
+		return append(out, "digits/0")
+	}
+	if n >= 1000000 {
+		out = append(out, numberSounds(n/1000000)...)
+		out = append(out, "digits/million")
+		n %= 1000000
+	}
+	if n >= 1000 {
+		out = append(out, numberSounds(n/1000)...)
+		out = append(out, "digits/thousand")
+		n %= 1000
+	}
+	if n >= 100 {
+		out = append(out, "digits/"+strconv.Itoa(n/100), "digits/hundred")
+		n %= 100
+	}
+	switch {
+	case n == 0:
+	case n < 20:
+		out = append(out, "digits/"+strconv.Itoa(n))
+	default:
+		out = append(out, "digits/"+strconv.Itoa(n/10*10))
+		if n%10 != 0 {
+			out = append(out, "digits/"+strconv.Itoa(n%10))
+		}
+	}
+	return out
+}
+
+// SoundDuration reports how long Debian's English prompt name plays.
+func SoundDuration(name string) (time.Duration, bool) {
+	ms, ok := soundDurationsMS[name]
+	return time.Duration(ms) * time.Millisecond, ok
+}
