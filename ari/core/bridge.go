@@ -1,0 +1,151 @@
+package core
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/switchboard-pbx/switchboard/ari"
+)
+
+// BridgeType is the type every call bridge gets: "mixing,dtmf_events" in
+// that order disables native RTP bridging, so that DTMF events and mute work
+// (a plain "mixing" bridge of two PJSIP legs ignores both).
+const BridgeType = "mixing,dtmf_events"
+
+// Bridge is one of the call's bridges.
+type Bridge struct {
+	// ID is the Asterisk bridge id.
+	ID string
+}
+
+// NewBridge creates a bridge of the given type ("" for BridgeType) owned by
+// the call; the core destroys it when the call ends.
+func (c *Call) NewBridge(ctx context.Context, typ string) (*Bridge, error) {
+	if typ == "" {
+		typ = BridgeType
+	}
+	id := c.e.ids.Next("br")
+	if err := c.owner.ClaimBridge(id); err != nil {
+		return nil, fmt.Errorf("claim bridge: %w", err)
+	}
+	if _, err := c.Client().Bridges().CreateWithID(ctx, id, ari.BridgeCreateWithIDParams{Type: typ, Name: c.ID}); err != nil {
+		c.owner.ReleaseBridge(id)
+		return nil, fmt.Errorf("create bridge: %w", err)
+	}
+	c.bridges[id] = true
+	c.track(id, true)
+	return &Bridge{ID: id}, nil
+}
+
+// JoinOptions shape how a leg joins a bridge.
+type JoinOptions struct {
+	// AbsorbDTMF keeps the leg's digits from reaching the others (in-call
+	// codes); the app then re-sends the digits that are not codes.
+	AbsorbDTMF bool
+	// Mute drops the leg's audio into the bridge (one-way paging).
+	Mute bool
+	// Role is the bridge role ("" for none).
+	Role string
+}
+
+// Join adds legs to a bridge.
+func (c *Call) Join(ctx context.Context, b *Bridge, o JoinOptions, legs ...*Leg) error {
+	ids := make([]string, 0, len(legs))
+	for _, l := range legs {
+		if err := c.legErr(l); err != nil {
+			return err
+		}
+		ids = append(ids, l.ID)
+	}
+	err := c.Client().Bridges().AddChannel(ctx, b.ID, ari.BridgeAddChannelParams{Channel: ids,
+		AbsorbDTMF: o.AbsorbDTMF, Mute: o.Mute, Role: o.Role})
+	if err != nil {
+		if isGone(err) {
+			return c.legErrOr(nil, ErrLegGone)
+		}
+		return fmt.Errorf("add to bridge %s: %w", b.ID, err)
+	}
+	return nil
+}
+
+// Connect answers the caller and bridges it with leg l in a new call bridge;
+// both join with absorbDTMF so that in-call codes do not leak.
+func (c *Call) Connect(ctx context.Context, l *Leg) (*Bridge, error) {
+	b, err := c.NewBridge(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Answer(ctx); err != nil {
+		return b, err
+	}
+	if err := c.Join(ctx, b, JoinOptions{AbsorbDTMF: true}, c.Caller, l); err != nil {
+		return b, err
+	}
+	c.SetState(ctx, StateTalking, "connected to "+l.Target)
+	return b, nil
+}
+
+// DestroyBridge destroys one of the call's bridges.
+func (c *Call) DestroyBridge(ctx context.Context, b *Bridge) {
+	if b == nil || !c.bridges[b.ID] {
+		return
+	}
+	delete(c.bridges, b.ID)
+	c.track(b.ID, false)
+	if err := c.Client().Bridges().Destroy(ctx, b.ID); err != nil && !isGone(err) {
+		c.log.WarnContext(ctx, "destroy bridge failed", "bridge", b.ID, "err", err)
+	}
+	c.owner.ReleaseBridge(b.ID)
+}
+
+// DTMFHandler sees a digit pressed on a bridged leg during Talk; returning
+// done=true ends Talk.
+type DTMFHandler func(ctx context.Context, l *Leg, digit string) (done bool, err error)
+
+// Talk keeps the parties talking until one of legs hangs up (it returns that
+// leg) or onDigit asks to stop (it returns nil). Digits are passed to onDigit
+// (nil: digits are ignored).
+func (c *Call) Talk(ctx context.Context, onDigit DTMFHandler, legs ...*Leg) (*Leg, error) {
+	for {
+		for _, l := range legs {
+			if l.Gone {
+				return l, nil
+			}
+		}
+		ev, err := c.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if d, ok := ev.(*ari.ChannelDtmfReceived); ok && onDigit != nil {
+			if l := c.legs[d.Channel.ID]; l != nil && contains(legs, l) {
+				done, err := onDigit(ctx, l, d.Digit)
+				if err != nil || done {
+					return nil, err
+				}
+			}
+		}
+	}
+}
+
+// finish hangs up every leg still there, destroys the call's bridges,
+// releases the call's ids and tells the observer.
+func (c *Call) finish(ctx context.Context) {
+	c.SetState(ctx, StateEnding, "handler returned")
+	for _, l := range c.order {
+		if !l.Gone {
+			if err := c.Hangup(ctx, l, "normal"); err != nil {
+				c.log.WarnContext(ctx, "hangup at end failed", "leg", l.ID, "err", err)
+			}
+			if l.Ended.IsZero() {
+				l.Ended = c.Now()
+			}
+		}
+	}
+	for id := range c.bridges {
+		c.DestroyBridge(ctx, &Bridge{ID: id})
+	}
+	c.state = StateFinished
+	c.e.observe(ctx, c, ObsFinished)
+	c.owner.Close()
+	c.log.InfoContext(ctx, "call finished")
+}

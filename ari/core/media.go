@@ -1,0 +1,177 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/ari"
+)
+
+// Play plays media (sound:…, digits:…, tone:…, one playback) to a leg and
+// waits until it finished. It returns ErrCallerGone when the caller hung up
+// and ErrLegGone when l (another leg) did.
+func (c *Call) Play(ctx context.Context, l *Leg, media ...string) error {
+	_, err := c.play(ctx, l, media, nil)
+	return err
+}
+
+// PlayInterruptible plays media and stops it at the first digit pressed on
+// the leg, which it returns ("" when the playback ended by itself).
+func (c *Call) PlayInterruptible(ctx context.Context, l *Leg, media ...string) (string, error) {
+	var got string
+	_, err := c.play(ctx, l, media, func(d string) bool { got = d; return true })
+	return got, err
+}
+
+// play starts a playback and consumes events until it finished; onDigit, when
+// set, sees the leg's digits and stops the playback when it returns true.
+func (c *Call) play(ctx context.Context, l *Leg, media []string, onDigit func(string) bool) (string, error) {
+	if err := c.legErr(l); err != nil {
+		return "", err
+	}
+	id := c.e.ids.Next("pb")
+	_, err := c.Client().Channels().PlayWithID(ctx, l.ID, id, ari.ChannelPlayWithIDParams{Media: media})
+	if err != nil {
+		if isGone(err) {
+			return "", c.legErrOr(l, ErrLegGone)
+		}
+		return "", fmt.Errorf("play %s: %w", strings.Join(media, ","), err)
+	}
+	for {
+		ev, err := c.Next(ctx)
+		if err != nil {
+			return id, err
+		}
+		switch e := ev.(type) {
+		case *ari.PlaybackFinished:
+			if e.Playback.ID == id {
+				if e.Playback.State == "failed" {
+					return id, fmt.Errorf("playback %s failed", strings.Join(media, ","))
+				}
+				return id, nil
+			}
+		case *ari.ChannelDtmfReceived:
+			if onDigit != nil && e.Channel.ID == l.ID && onDigit(e.Digit) {
+				c.stopPlayback(ctx, id)
+				return id, nil
+			}
+		}
+		if err := c.legErr(l); err != nil {
+			return id, err
+		}
+	}
+}
+
+func (c *Call) stopPlayback(ctx context.Context, id string) {
+	if err := c.Client().Playbacks().Stop(ctx, id); err != nil && !isGone(err) {
+		c.log.WarnContext(ctx, "stop playback failed", "playback", id, "err", err)
+	}
+}
+
+// legErr reports ErrCallerGone when the caller is gone, ErrLegGone when l is.
+func (c *Call) legErr(l *Leg) error {
+	if c.Caller.Gone {
+		return ErrCallerGone
+	}
+	if l != nil && l.Gone {
+		return ErrLegGone
+	}
+	return nil
+}
+
+func (c *Call) legErrOr(l *Leg, def error) error {
+	if err := c.legErr(l); err != nil {
+		return err
+	}
+	return def
+}
+
+// CollectOptions shape a digit collection.
+type CollectOptions struct {
+	// Prompt is played first; a digit stops it and counts.
+	Prompt []string
+	// Max is the most digits taken (0: until the terminator).
+	Max int
+	// Terminator ends the entry early ("#" by default; not included).
+	Terminator string
+	// FirstTimeout is how long to wait for the first digit after the
+	// prompt (default 10 s); InterTimeout between digits (default 5 s).
+	FirstTimeout, InterTimeout time.Duration
+}
+
+// Collect plays a prompt and collects digits pressed on leg l. It returns
+// the digits (possibly empty on a timeout) without the terminator.
+func (c *Call) Collect(ctx context.Context, l *Leg, o CollectOptions) (string, error) {
+	if o.Terminator == "" {
+		o.Terminator = "#"
+	}
+	if o.FirstTimeout <= 0 {
+		o.FirstTimeout = 10 * time.Second
+	}
+	if o.InterTimeout <= 0 {
+		o.InterTimeout = 5 * time.Second
+	}
+	var got strings.Builder
+	done := false
+	take := func(d string) bool {
+		if d == o.Terminator {
+			done = true
+			return true
+		}
+		got.WriteString(d)
+		if o.Max > 0 && got.Len() >= o.Max {
+			done = true
+		}
+		return true
+	}
+	if len(o.Prompt) > 0 {
+		if _, err := c.play(ctx, l, o.Prompt, take); err != nil {
+			return got.String(), err
+		}
+	}
+	wait := o.FirstTimeout
+	if got.Len() > 0 {
+		wait = o.InterTimeout
+	}
+	for !done {
+		timer := c.e.o.Clock.NewTimer(wait)
+		ev, err := c.nextOrTimer(ctx, timer)
+		timer.Stop()
+		if errors.Is(err, ErrTimeout) {
+			break
+		}
+		if err != nil {
+			return got.String(), err
+		}
+		if d, ok := ev.(*ari.ChannelDtmfReceived); ok && d.Channel.ID == l.ID {
+			take(d.Digit)
+			wait = o.InterTimeout
+		}
+		if err := c.legErr(l); err != nil {
+			return got.String(), err
+		}
+	}
+	return got.String(), nil
+}
+
+// Wait lets d of clock time pass while handling the call's events; it
+// returns early with ErrCallerGone when the caller hangs up.
+func (c *Call) Wait(ctx context.Context, d time.Duration) error {
+	timer := c.e.o.Clock.NewTimer(d)
+	defer timer.Stop()
+	for {
+		if c.Caller.Gone {
+			return ErrCallerGone
+		}
+		_, err := c.nextOrTimer(ctx, timer)
+		if errors.Is(err, ErrTimeout) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
