@@ -265,6 +265,11 @@ func (c *Call) apply(ev ari.Event) {
 		}
 	case *ari.ChannelHangupRequest:
 		if l := c.legs[e.Channel.ID]; l != nil {
+			if !l.HangupRequested && e.Cause != nil && *e.Cause != 0 && l.Cause == 0 {
+				// The first request carries the far end's cause; StasisEnd
+				// can come before (or instead of) ChannelDestroyed.
+				l.Cause = *e.Cause
+			}
 			l.HangupRequested = true
 		}
 	case *ari.ChannelDestroyed:
