@@ -126,6 +126,9 @@ func (p *Plan) isInternal(s string) bool {
 // canonicalDigits canonicalises an external number given as digits without
 // the outbound prefix, and tells whether it is national or international.
 func (p *Plan) canonicalDigits(d string) (string, Scope, error) {
+	if len(d) > p.cfg.MaxExternalDigits {
+		return "", 0, canonErr(d, ErrTooLong, "external numbers have at most %d digits", p.cfg.MaxExternalDigits)
+	}
 	cc := p.cfg.CountryCode
 	if ip := p.cfg.InternationalPrefix; ip != "" {
 		if intl, ok := strings.CutPrefix(d, ip); ok {
@@ -158,10 +161,10 @@ func (p *Plan) canonicalDigits(d string) (string, Scope, error) {
 // e164 checks the digits after '+' and returns "+digits".
 func e164(input, digits string) (string, error) {
 	switch {
-	case digits == "":
-		return "", canonErr(input, ErrIncomplete, "no digits after the international prefix")
-	case digits[0] == '0':
+	case digits != "" && digits[0] == '0':
 		return "", canonErr(input, ErrUnknownNumber, "no country code starts with 0")
+	case len(digits) < 3:
+		return "", canonErr(input, ErrIncomplete, "an international number has a country code and at least one more digit")
 	case len(digits) > maxE164:
 		return "", canonErr(input, ErrTooLong, "an international number has at most %d digits", maxE164)
 	}

@@ -62,6 +62,7 @@ func TestCanonicalWithoutCountryCodeKeepsNationalForm(t *testing.T) {
 		{"+0301", "", ErrUnknownNumber},
 		{"+1234567890123456", "", ErrTooLong},
 		{"anonymous", "", ErrInvalidCharacters},
+		{"0100000000000000000000000", "", ErrTooLong}, // more than max_external_digits
 	})
 }
 

@@ -91,14 +91,15 @@ func TestFeatureCodeWrongFormsAreRejectedWithTheirReason(t *testing.T) {
 	}{
 		{"*71#", ErrIncomplete}, // forward without a number
 		{"*71abc#", ErrInvalidCharacters},
-		{"*71*5#", ErrBadArgument},  // '*' inside the argument
-		{"*71101#", ErrBadArgument}, // forward to oneself
-		{"*7141#", ErrBadArgument},  // parking slot is no forwarding target
-		{"*7199#", ErrBadArgument},  // conference room neither
-		{"*71112#", ErrBadArgument}, // emergency number neither
-		{"*7112#", ErrBadArgument},  // not a number of the plan
-		{"*719#", ErrBadArgument},   // prefix without a number
-		{"*7198#", ErrBadArgument},  // prefix with too few digits
+		{"*71*5#", ErrBadArgument},        // '*' inside the argument
+		{"*71101#", ErrBadArgument},       // forward to oneself
+		{"*7141#", ErrBadArgument},        // parking slot is no forwarding target
+		{"*7199#", ErrBadArgument},        // conference room neither
+		{"*71112#", ErrBadArgument},       // emergency number neither
+		{"*7112#", ErrBadArgument},        // not a number of the plan
+		{"*719#", ErrBadArgument},         // prefix without a number
+		{"*7198#", ErrBadArgument},        // prefix with too few digits
+		{"*71855307096#", ErrBadArgument}, // external target without the outbound prefix
 		{"*72#", ErrIncomplete},
 		{"*73#", ErrIncomplete},
 		{"*90#", ErrIncomplete},

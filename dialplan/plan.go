@@ -4,6 +4,24 @@
 // room), matches in-call codes digit by digit, brings external numbers to one
 // canonical form and builds Asterisk dial strings from validated digits only.
 //
+// How overlaps are resolved. A dialled string is matched in this order, and
+// Config.Validate refuses any plan in which the order would matter:
+//
+//  1. A string starting with '*' is a feature code. Codes without an argument
+//     must equal the whole string (closing '#' removed); they win over codes
+//     with an argument, which match as the longest prefix followed by digits.
+//     So **11#..**13# (announce) win over **<ext># (pickup); Validate refuses a
+//     plan in which a fixed code equals an argument code plus a valid argument
+//     (e.g. **11 when 11 is an extension number), and an argument code that
+//     is the prefix of another code.
+//  2. Emergency numbers, as dialled or after the outbound prefix. Emergency
+//     numbers inside the extension range are carved out of it: 112 is never an
+//     extension (CheckExtensionNumber refuses it).
+//  3. Queue and ring-group numbers (taken from the extension range).
+//  4. Extensions, conference rooms, parking slots: disjoint ranges (Validate).
+//  5. Outbound prefix + external number; Validate refuses ranges holding
+//     numbers that also read as prefix + an external number (9000-9999).
+//
 // It is pure code: no I/O, no clock, no other package of the project.
 package dialplan
 

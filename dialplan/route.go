@@ -44,6 +44,14 @@ const (
 
 func (o Origin) valid() bool { return o == OriginPhone || o == OriginBrowser || o == OriginTrunk }
 
+// ParseOrigin reads the origin argument of Stasis(switchboard,<origin>,${EXTEN}).
+func ParseOrigin(s string) (Origin, error) {
+	if o := Origin(s); o.valid() {
+		return o, nil
+	}
+	return "", fmt.Errorf("%w: origin %q (want phone, browser or trunk)", ErrNotAllowed, s)
+}
+
 // Class is an extension's outbound class. The zero value is the default,
 // national.
 type Class uint8
@@ -183,6 +191,9 @@ func (p *Plan) Route(dialled string, c Caller) (Route, error) {
 	}
 	if s[0] == '*' {
 		return p.routeCode(s, c)
+	}
+	if strings.IndexByte(s, '*') >= 0 {
+		return reject(dialled, "", ErrInvalidCharacters, "'*' belongs only in feature codes")
 	}
 	return p.routeNumber(s, c)
 }

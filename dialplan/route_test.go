@@ -55,6 +55,8 @@ func TestWrongNumbersAreRejectedWithTheirReason(t *testing.T) {
 		{"##", ErrInvalidCharacters},
 		{"10a", ErrInvalidCharacters},
 		{"1#1", ErrInvalidCharacters},
+		{"900*0", ErrInvalidCharacters}, // '*' belongs only in feature codes
+		{"10*", ErrInvalidCharacters},
 		{"+4930123", ErrInvalidCharacters},
 		{"101 ", ErrInvalidCharacters},
 		{"sip:101@x", ErrInvalidCharacters},
@@ -209,5 +211,18 @@ func TestParseClassReadsConfigurationNames(t *testing.T) {
 	}
 	if _, err := ParseClass("world"); err == nil {
 		t.Error("ParseClass(world) accepted")
+	}
+}
+
+func TestParseOriginReadsTheStasisArgument(t *testing.T) {
+	for _, s := range []string{"phone", "browser", "trunk"} {
+		if o, err := ParseOrigin(s); err != nil || string(o) != s {
+			t.Errorf("ParseOrigin(%q) = %q, %v", s, o, err)
+		}
+	}
+	for _, s := range []string{"", "inbound", "Phone"} {
+		if _, err := ParseOrigin(s); err == nil {
+			t.Errorf("ParseOrigin(%q) accepted", s)
+		}
 	}
 }
