@@ -58,6 +58,8 @@ type Phone struct {
 	port   int
 	cancel context.CancelFunc
 
+	closeOnce sync.Once
+
 	mu      sync.Mutex
 	call    *Call
 	changed chan struct{} // closed and replaced on every change of p.call
@@ -135,15 +137,17 @@ func (p *Phone) User() string { return p.cfg.User }
 // Port reports the local SIP port.
 func (p *Phone) Port() int { return p.port }
 
-// Close hangs up any call and stops the phone.
+// Close hangs up any call and stops the phone; it may be called again.
 func (p *Phone) Close() {
-	if c := p.Current(); c != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		_ = c.Hangup(ctx)
-		cancel()
-	}
-	p.cancel()
-	_ = p.ua.Close()
+	p.closeOnce.Do(func() {
+		if c := p.Current(); c != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			_ = c.Hangup(ctx)
+			cancel()
+		}
+		p.cancel()
+		_ = p.ua.Close()
+	})
 }
 
 // Current reports the phone's call, or nil.
