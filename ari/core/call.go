@@ -59,6 +59,8 @@ type Leg struct {
 	Target string
 	// Endpoint is the dial string used to create it.
 	Endpoint string
+	// Tag says why the leg exists (see Target.Tag).
+	Tag string
 	// Channel is the channel as last reported by Asterisk.
 	Channel ari.Channel
 	// State is the channel state (Down, Ring, Ringing, Up, …).

@@ -19,6 +19,9 @@ type Target struct {
 	// Variables are set on the channel before it is dialled (connected
 	// line, PJSIP_HEADER(add,…) for auto-answer, …).
 	Variables map[string]string
+	// Tag says why the leg exists, for call records ("original",
+	// "forward", "followme", "transfer", …).
+	Tag string
 }
 
 // Outcome is how a dial attempt ended.
@@ -99,6 +102,7 @@ func (c *Call) NewLeg(ctx context.Context, t Target) (*Leg, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.Tag = t.Tag
 	p := ari.ChannelCreateParams{Endpoint: t.Endpoint, App: c.Client().Application(),
 		AppArgs: AppArgDialled + "," + c.ID, ChannelID: id, Originator: c.Caller.ID}
 	if len(t.Variables) > 0 {
