@@ -297,6 +297,9 @@ func (h *H) await(what string, within time.Duration, cond func() (bool, error)) 
 		realLimit = within + 30*time.Second // a guard against a stuck simulator
 	}
 	realDeadline := time.Now().Add(realLimit)
+	if td, ok := h.testDeadline(); ok && td.Before(realDeadline) {
+		realDeadline, realLimit = td, time.Until(td)
+	}
 	var start time.Time
 	if h.fake != nil {
 		start = h.fake.Now()
@@ -328,6 +331,21 @@ func (h *H) await(what string, within time.Duration, cond func() (bool, error)) 
 			h.fake.Advance(10 * time.Millisecond)
 		}
 	}
+}
+
+// testDeadline is the test binary's deadline (go test -timeout) less a
+// margin for cleaning up, so that a wait fails with its own message instead
+// of the test being killed.
+func (h *H) testDeadline() (time.Time, bool) {
+	d, ok := h.t.(interface{ Deadline() (time.Time, bool) })
+	if !ok {
+		return time.Time{}, false
+	}
+	dl, ok := d.Deadline()
+	if !ok {
+		return time.Time{}, false
+	}
+	return dl.Add(-20 * time.Second), true
 }
 
 // testWriter sends log lines to t.Log.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/emiago/diago"
+	"github.com/emiago/diago/media"
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 )
@@ -90,6 +91,8 @@ func Start(ctx context.Context, cfg Config) (*Phone, error) {
 		diago.WithLogger(log),
 		diago.WithTransport(diago.Transport{Transport: "udp", BindHost: cfg.BindHost, BindPort: port}),
 		diago.WithAuth(sipgo.DigestAuth{Username: cfg.User, Password: cfg.Password}),
+		// PCMU only: the recorder decodes µ-law, and tones are sent as µ-law.
+		diago.WithMediaConfig(diago.MediaConfig{Codecs: []media.Codec{media.CodecAudioUlaw, media.CodecTelephoneEvent8000}}),
 	)
 	runCtx, cancel := context.WithCancel(context.Background())
 	p := &Phone{cfg: cfg, log: log, ua: ua, dg: dg, port: port, cancel: cancel, changed: make(chan struct{})}
