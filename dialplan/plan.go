@@ -182,8 +182,9 @@ func New(cfg Config) (*Plan, error) {
 	for _, g := range cfg.RingGroups {
 		p.groups[g] = KindRingGroup
 	}
+	inCall := cfg.effectiveInCall()
 	for _, s := range inCallTable {
-		if code := cfg.effectiveInCall()[s.id]; code != "" {
+		if code := inCall[s.id]; code != "" {
 			p.inCall = append(p.inCall, inCallCode{code: code, id: s.id})
 		}
 	}
