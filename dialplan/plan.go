@@ -134,8 +134,8 @@ type Plan struct {
 	codes     map[CodeID]string // effective feature codes, disabled ones absent
 	exact     map[string]CodeID // codes without argument
 	withArg   []argCode         // codes with argument, longest first
-	emergency map[string]struct{}
-	groups    map[string]Kind // queue and ring-group numbers
+	emergency []string          // few: a scan beats a map
+	groups    map[string]Kind   // queue and ring-group numbers
 	inCall    []inCallCode
 }
 
@@ -158,7 +158,7 @@ func New(cfg Config) (*Plan, error) {
 		cfg:       cfg.clone(),
 		codes:     cfg.effectiveCodes(),
 		exact:     map[string]CodeID{},
-		emergency: map[string]struct{}{},
+		emergency: slices.Clone(cfg.Emergency),
 		groups:    map[string]Kind{},
 	}
 	for _, s := range codeTable {
@@ -173,9 +173,6 @@ func New(cfg Config) (*Plan, error) {
 		}
 	}
 	slices.SortStableFunc(p.withArg, func(a, b argCode) int { return len(b.code) - len(a.code) })
-	for _, e := range cfg.Emergency {
-		p.emergency[e] = struct{}{}
-	}
 	for _, q := range cfg.Queues {
 		p.groups[q] = KindQueue
 	}
@@ -219,8 +216,12 @@ func (p *Plan) InCallCode(id InCallID) string {
 
 // IsEmergency reports whether number is one of the plan's emergency numbers.
 func (p *Plan) IsEmergency(number string) bool {
-	_, ok := p.emergency[number]
-	return ok
+	for _, e := range p.emergency {
+		if e == number {
+			return true
+		}
+	}
+	return false
 }
 
 // CheckExtensionNumber tells whether number may be given to a new extension:

@@ -162,7 +162,7 @@ func (p *Plan) codeWithArg(s string, ac argCode, arg string, c Caller) (Route, e
 	r := Route{Kind: KindFeatureCode, Dialled: s, Code: id, Arg: arg}
 	switch ac.spec.arg {
 	case argExtension:
-		if err := p.CheckExtensionNumber(arg); err != nil {
+		if !p.isPlainExtension(arg) {
 			return reject(s, id, ErrBadArgument, "%s: %s is not an extension (extensions %v)", id, arg, p.cfg.Extensions)
 		}
 		if arg == c.Extension {
@@ -198,4 +198,14 @@ func (p *Plan) codeWithArg(s string, ac argCode, arg string, c Caller) (Route, e
 		}
 	}
 	return r, nil
+}
+
+// isPlainExtension is CheckExtensionNumber without building an error.
+func (p *Plan) isPlainExtension(s string) bool {
+	n, ok := parseInternal(s)
+	if !ok || !p.cfg.Extensions.contains(n) || p.IsEmergency(s) {
+		return false
+	}
+	_, group := p.groups[s]
+	return !group
 }
