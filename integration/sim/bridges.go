@@ -126,9 +126,6 @@ func (s *Server) createBridgeLocked(id, typ, name string) (*bridge, error) {
 		return nil, err
 	}
 	b := &bridge{id: id, name: name, holding: holding, nativeOK: nativeOK, created: s.now(), subs: map[string]int{}}
-	for app := range s.apps {
-		b.subs[app] = 1
-	}
 	s.bridges[id] = b
 	return b, nil
 }
@@ -147,6 +144,10 @@ func (s *Server) addToBridgeLocked(b *bridge, c *channel, opts memberOpts, after
 	c.bridge = b
 	c.member = opts
 	c.wasBridged = true
+	if c.inStasis {
+		// A Stasis channel entering subscribes its app to the bridge.
+		b.subs[c.stasisApp]++
+	}
 	s.emitLocked(ev{typ: "ChannelEnteredBridge", ch: c, br: b, fields: map[string]any{
 		"bridge": b.json(), "channel": c.json()}})
 	for _, f := range afterEnter {
@@ -201,6 +202,13 @@ func (s *Server) removeFromBridgeLocked(c *channel, hangingUp bool) {
 	c.member = memberOpts{}
 	s.emitLocked(ev{typ: "ChannelLeftBridge", ch: c, br: b, fields: map[string]any{
 		"bridge": b.jsonTech(tech), "channel": c.json()}})
+	if !hangingUp && c.stasisApp != "" && b.subs[c.stasisApp] > 0 {
+		// Asterisk drops the app's bridge subscription when a channel is
+		// removed, not when it hangs up in the bridge: so BridgeDestroyed
+		// reaches the app for b1 in call_dtmf_mixing but not for park-41 in
+		// hold_moh_states.
+		b.subs[c.stasisApp]--
+	}
 	s.mediaChangedLocked()
 }
 

@@ -78,6 +78,8 @@ type channel struct {
 	snoops         []*channel
 	localPeer      *channel
 	dialplanActive bool
+	dying          bool // hang-up requested, teardown pending (Local pairs)
+	continued      bool // left Stasis through continue: STASISSTATUS is set when its dialplan ends
 }
 
 // memberOpts are the per-membership bridge features of addChannel.
@@ -214,6 +216,7 @@ type hangupSpec struct {
 	reqSoft    bool
 	reqTech    int
 	noTail     bool // the app sees nothing after StasisEnd
+	noRequest  bool // the ChannelHangupRequest was raised already
 	cause      int
 	tech       int
 }
@@ -247,7 +250,9 @@ func (s *Server) hangupLocked(c *channel, h hangupSpec) {
 	if h.reqSoft {
 		req["soft"] = true
 	}
-	s.chanEvent(c, "ChannelHangupRequest", req)
+	if !h.noRequest {
+		s.chanEvent(c, "ChannelHangupRequest", req)
+	}
 	s.stopChannelMediaLocked(c)
 	if c.bridge != nil {
 		s.removeFromBridgeLocked(c, true)
@@ -287,11 +292,34 @@ func (s *Server) hangupLocked(c *channel, h hangupSpec) {
 		c.dev.channelGoneLocked(c, h.cause)
 	}
 	if c.localPeer != nil && !c.localPeer.hungUp {
-		peer := c.localPeer
-		s.hangupLocked(peer, hangupSpec{reqCause: 16, cause: 16})
+		s.localPeerGoneLocked(c.localPeer)
 	}
 	s.deviceStateChangedLocked(c.ep)
 	s.mediaChangedLocked()
+}
+
+// localPeerGoneLocked starts the teardown of a Local half whose partner hung
+// up: Asterisk requests the hangup (cause 16) and takes it out of its bridge
+// at once, but the channel lingers a moment, so that a DELETE the app sends
+// right after still finds it (refer_blind trace). A half running dialplan
+// finishes when its dialplan returns (fax trace: the hangup handler runs).
+func (s *Server) localPeerGoneLocked(c *channel) {
+	if c.dying {
+		return
+	}
+	s.chanEvent(c, "ChannelHangupRequest", map[string]any{"cause": 16})
+	c.dying = true
+	if c.bridge != nil {
+		s.removeFromBridgeLocked(c, true)
+	}
+	if c.dialplanActive {
+		return
+	}
+	s.afterFunc(200*time.Millisecond, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.hangupLocked(c, hangupSpec{reqCause: 16, cause: 16, noRequest: true})
+	})
 }
 
 // emitTailLocked emits an event of the hang-up tail: to every app still

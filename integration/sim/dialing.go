@@ -122,8 +122,12 @@ func (s *Server) dialLocked(c *channel, callerID string, timeout time.Duration) 
 func (s *Server) offerLocked(c *channel) {
 	call := c.dev.incomingLocked(c)
 	c.call = call
+	if c.kind == kindOriginated {
+		s.emitLocked(ev{typ: "Dial", ch: c, fields: map[string]any{
+			"dialstatus": "", "forward": "", "dialstring": c.dialString, "peer": c.json()}})
+	}
 	s.setStateLocked(c, StateRinging)
-	if c.kind == kindCreated {
+	if c.kind == kindCreated || c.kind == kindOriginated {
 		s.emitLocked(ev{typ: "Dial", ch: c, fields: map[string]any{
 			"dialstatus": "RINGING", "forward": "", "dialstring": "", "peer": c.json()}})
 	}
@@ -144,10 +148,11 @@ func (s *Server) remoteAnswerLocked(c *channel) {
 		c.origTimer.Stop()
 	}
 	s.answerLocked(c)
-	switch c.kind {
-	case kindCreated:
+	if c.kind == kindCreated || c.kind == kindOriginated {
 		s.emitLocked(ev{typ: "Dial", ch: c, fields: map[string]any{
 			"dialstatus": "ANSWER", "forward": "", "dialstring": "", "peer": c.json()}})
+	}
+	switch c.kind {
 	case kindOriginated:
 		if c.originApp != "" {
 			s.enterStasisLocked(c, c.originApp, c.pendingArgs(), nil)
@@ -186,6 +191,7 @@ func (s *Server) originateLocked(p params) (channelJSON, error) {
 		return channelJSON{}, err
 	}
 	c := s.newPJSIPChannelLocked(id, kindOriginated, ep, dev, ds)
+	c.dialed = true
 	c.originApp = p.get("app")
 	c.subscribe(c.originApp)
 	c.vars["__ARGS"] = p.get("appArgs")

@@ -100,20 +100,116 @@ func (d *DialplanChannel) Stasis(args ...string) error {
 	return nil
 }
 
-// Wait waits d on the simulator's clock (Wait()).
+// Wait waits dur on the simulator's clock (Wait()). Server.Settle knows
+// about it: a hook blocked here counts as idle until the clock wakes it.
 func (d *DialplanChannel) Wait(ctx context.Context, dur time.Duration) error {
-	if err := d.s.clk.Sleep(ctx, dur); err != nil {
-		return fmt.Errorf("dialplan wait: %w", err)
+	s := d.s
+	done := make(chan struct{})
+	s.mu.Lock()
+	s.dpRunning--
+	t := s.afterFunc(dur, func() {
+		s.mu.Lock()
+		s.dpRunning++
+		s.mu.Unlock()
+		close(done)
+	})
+	s.mu.Unlock()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		if t.Stop() {
+			s.mu.Lock()
+			s.dpRunning++
+			s.mu.Unlock()
+		} else {
+			<-done
+		}
+		return fmt.Errorf("dialplan wait: %w", ctx.Err())
+	}
+}
+
+// Signal raises a named flag other dialplan hooks can wait for with
+// WaitSignal (two halves of a Local channel coordinating, for instance).
+func (d *DialplanChannel) Signal(name string) {
+	d.s.mu.Lock()
+	defer d.s.mu.Unlock()
+	d.s.dpSignals[name] = true
+	d.s.notifyLocked()
+}
+
+// WaitSignal waits until Signal(name) has been raised.
+func (d *DialplanChannel) WaitSignal(ctx context.Context, name string) error {
+	return d.waitUntil(ctx, func() bool { return d.s.dpSignals[name] })
+}
+
+// waitUntil blocks the hook until cond (evaluated under the server lock)
+// holds; while blocked the hook counts as idle for Settle, which also
+// checks the pending conditions.
+func (d *DialplanChannel) waitUntil(ctx context.Context, cond func() bool) error {
+	s := d.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cond() {
+		return nil
+	}
+	s.dpRunning--
+	s.dpWaiters[&cond] = cond
+	defer func() {
+		delete(s.dpWaiters, &cond)
+		s.dpRunning++
+	}()
+	for !cond() {
+		ch := s.changedChLocked()
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			s.mu.Lock()
+			return fmt.Errorf("dialplan wait: %w", ctx.Err())
+		}
+		s.mu.Lock()
 	}
 	return nil
 }
 
-// Hangup hangs the channel up with cause (Hangup(cause)).
+// Hangup hangs the channel up with cause (Hangup(cause)): the soft hangup
+// request, the hangup handlers (each a Gosub), ChannelDestroyed.
 func (d *DialplanChannel) Hangup(cause int) {
-	d.runHandlers()
+	d.s.mu.Lock()
+	if d.c.hungUp {
+		d.s.mu.Unlock()
+		return
+	}
+	if !d.c.dying {
+		d.s.chanEvent(d.c, "ChannelHangupRequest", map[string]any{"cause": cause, "soft": true})
+		d.c.dying = true
+	}
+	d.s.mu.Unlock()
+	d.finish(cause)
+}
+
+// finish ends a dialplan channel whose hangup was requested: STASISSTATUS
+// of a channel that had left Stasis, hangup handlers, ChannelDestroyed.
+func (d *DialplanChannel) finish(cause int) {
+	d.s.mu.Lock()
+	if d.c.continued {
+		d.c.continued = false
+		d.s.setVarLocked(d.c, "STASISSTATUS", "SUCCESS")
+	}
+	d.s.mu.Unlock()
+	hs := d.handlers
+	d.handlers = nil
+	for _, h := range hs {
+		d.SetVar("LOCAL(ARGC)", "0")
+		h(d)
+		d.Exec("Return", "")
+		d.SetVar("ARGC", "")
+		d.SetVar("GOSUB_RETVAL", "")
+	}
 	d.s.mu.Lock()
 	defer d.s.mu.Unlock()
-	d.s.hangupLocked(d.c, hangupSpec{reqCause: cause, cause: cause})
+	d.s.hangupLocked(d.c, hangupSpec{reqCause: cause, cause: cause, noRequest: true})
 }
 
 // Gone reports whether the channel has hung up.
@@ -123,27 +219,30 @@ func (d *DialplanChannel) Gone() bool {
 	return d.c.hungUp
 }
 
-func (d *DialplanChannel) runHandlers() {
-	hs := d.handlers
-	d.handlers = nil
-	for _, h := range hs {
-		h(d)
-	}
-}
-
 // runDialplanLocked hands c to the dialplan hook.
 func (s *Server) runDialplanLocked(c *channel) {
 	c.dialplanActive = true
 	hook := s.opts.Dialplan
 	d := &DialplanChannel{s: s, c: c}
+	s.dpRunning++
 	go func() {
+		defer func() {
+			s.mu.Lock()
+			s.dpRunning--
+			s.notifyLocked()
+			s.mu.Unlock()
+		}()
 		if hook != nil {
 			hook(context.Background(), d)
 		}
 		s.mu.Lock()
-		done := c.hungUp || c.inStasis
+		done, dying := c.hungUp || c.inStasis, c.dying
 		s.mu.Unlock()
-		if !done {
+		switch {
+		case done:
+		case dying:
+			d.finish(16)
+		default:
 			d.Hangup(16)
 		}
 	}()
@@ -167,6 +266,7 @@ func (s *Server) continueLocked(c *channel, ctxName, exten string, priority int)
 		s.removeFromBridgeLocked(c, false)
 	}
 	s.leaveStasisLocked(c)
+	c.continued = true
 	s.runDialplanLocked(c)
 	return nil
 }
@@ -180,6 +280,10 @@ func (s *Server) answerChannelLocked(c *channel) {
 	s.answerLocked(c)
 	if p := c.localPeer; p != nil && p.state != StateUp {
 		s.answerLocked(p)
+		if p.dialed {
+			s.emitLocked(ev{typ: "Dial", ch: p, fields: map[string]any{
+				"dialstatus": "ANSWER", "forward": "", "dialstring": p.dialString, "peer": p.json()}})
+		}
 		if p.originApp != "" && !p.inStasis && !p.hungUp {
 			s.enterStasisLocked(p, p.originApp, p.pendingArgs(), nil)
 		}
@@ -212,6 +316,10 @@ func (s *Server) newLocalPairLocked(id, spec, app string) (*channel, *channel, e
 // runLocalLocked starts the ;2 half of a Local pair in the dialplan.
 func (s *Server) runLocalLocked(l1 *channel) {
 	l2 := l1.localPeer
+	l1.dialed = true
+	l1.dialString = l1.exten + "@" + l1.context
+	s.emitLocked(ev{typ: "Dial", ch: l1, fields: map[string]any{
+		"dialstatus": "", "forward": "", "dialstring": l1.dialString, "peer": l1.json()}})
 	l2.state = StateRing
 	s.runDialplanLocked(l2)
 }

@@ -105,6 +105,9 @@ func (s *Server) sentIntoLocked(c *channel, seen visit) map[string]bool {
 
 // sentByLocked is the set of sources channel c sends into Asterisk.
 func (s *Server) sentByLocked(c *channel, seen visit) map[string]bool {
+	if seen == nil {
+		seen = visit{}
+	}
 	out := map[string]bool{}
 	if c == nil || seen[c] || c.muteIn {
 		return out

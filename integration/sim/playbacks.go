@@ -22,6 +22,7 @@ type playback struct {
 	timer     clock.Timer
 	remaining time.Duration
 	startedAt time.Time
+	mediaEnd  time.Time // planned end of the previous medium: media follow each other without drift
 	paused    bool
 }
 
@@ -115,14 +116,21 @@ func (s *Server) beginMediaLocked(p *playback) {
 }
 
 func (s *Server) schedulePlaybackLocked(p *playback, d time.Duration) {
+	now := s.now()
+	start := now
+	if !p.mediaEnd.IsZero() && p.mediaEnd.Before(now) {
+		start = p.mediaEnd
+	}
+	end := start.Add(d)
 	p.remaining = d
-	p.startedAt = s.now()
-	p.timer = s.afterFunc(d, func() {
+	p.startedAt = start
+	p.timer = s.afterFunc(end.Sub(now), func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.playbacks[p.id] != p || p.paused {
 			return
 		}
+		p.mediaEnd = end
 		s.mediaDoneLocked(p)
 	})
 }
@@ -196,6 +204,7 @@ func (s *Server) controlPlaybackLocked(p *playback, op string) error {
 	case "unpause":
 		if p.paused {
 			p.paused = false
+			p.mediaEnd = time.Time{}
 			if p.remaining >= 0 && p.timer != nil {
 				s.schedulePlaybackLocked(p, p.remaining)
 			}

@@ -98,6 +98,9 @@ type Server struct {
 	phones    map[string]*Phone
 	ami       *amiHub
 	changed   chan struct{}
+	dpRunning int                          // dialplan hooks running (not blocked in Wait/WaitSignal)
+	dpWaiters map[*func() bool]func() bool // conditions blocked hooks wait for
+	dpSignals map[string]bool
 
 	timerMu      sync.Mutex
 	timers       map[*simTimer]struct{}
@@ -147,6 +150,8 @@ func New(opts Options) (*Server, error) {
 		mailboxes: map[string]mailbox{},
 		globals:   map[string]string{},
 		phones:    map[string]*Phone{},
+		dpWaiters: map[*func() bool]func() bool{},
+		dpSignals: map[string]bool{},
 
 		timers:       map[*simTimer]struct{}{},
 		timerChanged: make(chan struct{}),

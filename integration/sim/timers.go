@@ -60,7 +60,8 @@ func (t *simTimer) Reset(d time.Duration) bool {
 }
 
 // Settle waits until every simulator timer whose deadline has passed on the
-// clock has finished running. Tests sharing a clock.Fake call it after
+// clock has finished running and every dialplan hook is idle (blocked on
+// the clock or on a signal nobody has raised). Tests sharing a clock.Fake call it after
 // Advance so that the playbacks, ring and dial timeouts that fell due have
 // raised their events.
 func (s *Server) Settle(ctx context.Context) error {
@@ -76,10 +77,18 @@ func (s *Server) Settle(ctx context.Context) error {
 		}
 		ch := s.timerChanged
 		s.timerMu.Unlock()
-		if !due {
+		s.mu.Lock()
+		busy := s.dpRunning > 0
+		for _, cond := range s.dpWaiters {
+			busy = busy || cond()
+		}
+		changed := s.changedChLocked()
+		s.mu.Unlock()
+		if !due && !busy {
 			return nil
 		}
 		select {
+		case <-changed:
 		case <-ch:
 		case <-ctx.Done():
 			return fmt.Errorf("sim: settle: %w", ctx.Err())
