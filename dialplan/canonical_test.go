@@ -151,3 +151,39 @@ func TestEveryWayOfWritingANumberGivesTheSameCanonicalForm(t *testing.T) {
 		}
 	}
 }
+
+func TestDialableTurnsCanonicalNumbersBackIntoDialledStrings(t *testing.T) {
+	cases := []struct {
+		plan *Plan
+		in   string
+		want string
+		err  error
+	}{
+		{germanPlan(t), "+4930123456", "9030123456", nil},
+		{germanPlan(t), "+442012345678", "900442012345678", nil},
+		{germanPlan(t), "101", "101", nil},
+		{germanPlan(t), "112", "112", nil},
+		{germanPlan(t), "41", "41", nil},
+		{germanPlan(t), "030123456", "", ErrUnknownNumber}, // not canonical in this plan
+		{germanPlan(t), "", "", ErrEmpty},
+		{nanpPlan(t), "+12125550100", "912125550100", nil},
+		{nanpPlan(t), "+442012345678", "9011442012345678", nil},
+		{testPlan(t), "030123456", "9030123456", nil},
+		{testPlan(t), "+442012345678", "900442012345678", nil},
+		{testPlan(t), "+4", "", ErrUnknownNumber},
+	}
+	for _, tc := range cases {
+		got, err := tc.plan.Dialable(tc.in)
+		if tc.err != nil {
+			if err == nil || sentinelOf(t, err) != tc.err {
+				t.Errorf("Dialable(%q) = %q, %v; want %v", tc.in, got, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("Dialable(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+			continue
+		}
+		checkDialable(t, tc.plan, tc.in)
+	}
+}

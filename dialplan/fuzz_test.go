@@ -90,6 +90,7 @@ func FuzzCanonical(f *testing.F) {
 			if again, err := p.CanonicalCallerID(out); err != nil || again != out {
 				t.Fatalf("%s(%q) = %q, but CanonicalCallerID of it = %q, %v", name, in, out, again, err)
 			}
+			checkDialable(t, p, out)
 		}
 	})
 }
@@ -148,4 +149,18 @@ func FuzzDialString(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkDialable asserts the round trip canonical -> Dialable -> Route -> canonical.
+func checkDialable(t *testing.T, p *Plan, canonical string) {
+	t.Helper()
+	d, err := p.Dialable(canonical)
+	if err != nil {
+		sentinelOf(t, err)
+		return
+	}
+	r, err := p.Route(d, Caller{Extension: "101", Origin: OriginPhone, Class: ClassInternational})
+	if err != nil || r.Number != canonical {
+		t.Fatalf("Dialable(%q) = %q, which routes to %+v, %v", canonical, d, r, err)
+	}
 }
