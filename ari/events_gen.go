@@ -2,8 +2,6 @@
 
 package ari
 
-import "encoding/json"
-
 // EventTypes lists every event type of the description, in name order.
 var EventTypes = []string{
 	"ApplicationMoveFailed",
@@ -1206,187 +1204,187 @@ func decodeKnown(typ string, data []byte) (Event, error) {
 	switch typ {
 	case "ApplicationMoveFailed":
 		ev := new(ApplicationMoveFailed)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ApplicationRegistered":
 		ev := new(ApplicationRegistered)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ApplicationReplaced":
 		ev := new(ApplicationReplaced)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ApplicationUnregistered":
 		ev := new(ApplicationUnregistered)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "BridgeAttendedTransfer":
 		ev := new(BridgeAttendedTransfer)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "BridgeBlindTransfer":
 		ev := new(BridgeBlindTransfer)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "BridgeCreated":
 		ev := new(BridgeCreated)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "BridgeDestroyed":
 		ev := new(BridgeDestroyed)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "BridgeMerged":
 		ev := new(BridgeMerged)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "BridgeVideoSourceChanged":
 		ev := new(BridgeVideoSourceChanged)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "CallBroadcast":
 		ev := new(CallBroadcast)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "CallClaimed":
 		ev := new(CallClaimed)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelCallerId":
 		ev := new(ChannelCallerId)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelConnectedLine":
 		ev := new(ChannelConnectedLine)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelCreated":
 		ev := new(ChannelCreated)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelDestroyed":
 		ev := new(ChannelDestroyed)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelDialplan":
 		ev := new(ChannelDialplan)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelDtmfReceived":
 		ev := new(ChannelDtmfReceived)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelEnteredBridge":
 		ev := new(ChannelEnteredBridge)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelHangupRequest":
 		ev := new(ChannelHangupRequest)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelHold":
 		ev := new(ChannelHold)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelLeftBridge":
 		ev := new(ChannelLeftBridge)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelStateChange":
 		ev := new(ChannelStateChange)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelTalkingFinished":
 		ev := new(ChannelTalkingFinished)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelTalkingStarted":
 		ev := new(ChannelTalkingStarted)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelToneDetected":
 		ev := new(ChannelToneDetected)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelTransfer":
 		ev := new(ChannelTransfer)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelUnhold":
 		ev := new(ChannelUnhold)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelUserevent":
 		ev := new(ChannelUserevent)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ChannelVarset":
 		ev := new(ChannelVarset)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "ContactStatusChange":
 		ev := new(ContactStatusChange)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "DeviceStateChanged":
 		ev := new(DeviceStateChanged)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "Dial":
 		ev := new(Dial)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "EndpointStateChange":
 		ev := new(EndpointStateChange)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "MissingParams":
 		ev := new(MissingParams)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "PeerStatusChange":
 		ev := new(PeerStatusChange)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "PlaybackContinuing":
 		ev := new(PlaybackContinuing)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "PlaybackFinished":
 		ev := new(PlaybackFinished)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "PlaybackStarted":
 		ev := new(PlaybackStarted)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "RESTResponse":
 		ev := new(RESTResponse)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "RecordingFailed":
 		ev := new(RecordingFailed)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "RecordingFinished":
 		ev := new(RecordingFinished)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "RecordingStarted":
 		ev := new(RecordingStarted)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "StasisEnd":
 		ev := new(StasisEnd)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "StasisStart":
 		ev := new(StasisStart)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	case "TextMessageReceived":
 		ev := new(TextMessageReceived)
-		err := json.Unmarshal(data, ev)
+		err := unmarshal(data, ev)
 		return ev, err
 	}
 	return nil, nil

@@ -166,3 +166,17 @@ func (r *Rig) WaitState(c *sim.Call, s sim.CallState) {
 		r.T.Fatalf("call never reached %s (now %s): %v", s, c.State(), err)
 	}
 }
+
+// WaitStateAdvancing lets clock time pass (100 ms steps, at most max) until
+// the simulated call reaches state: prompts take their real length of
+// clock time.
+func (r *Rig) WaitStateAdvancing(c *sim.Call, s sim.CallState, max time.Duration) {
+	r.T.Helper()
+	for waited := time.Duration(0); c.State() != s; waited += 100 * time.Millisecond {
+		if waited > max {
+			r.T.Fatalf("call never reached %s within %s of clock time (now %s)", s, max, c.State())
+		}
+		r.Clock.Advance(100 * time.Millisecond)
+		time.Sleep(200 * time.Microsecond)
+	}
+}

@@ -120,7 +120,7 @@ func genModels(models map[string]Model, events map[string]bool) string {
 func genEvents(models map[string]Model, events map[string]bool) string {
 	var b strings.Builder
 	b.WriteString(header)
-	b.WriteString("import \"encoding/json\"\n\n")
+	b.WriteString("")
 	names := sortedKeys(events)
 	b.WriteString("// EventTypes lists every event type of the description, in name order.\n")
 	b.WriteString("var EventTypes = []string{\n")
@@ -141,7 +141,7 @@ func genEvents(models map[string]Model, events map[string]bool) string {
 	b.WriteString("// decodeKnown decodes data into the event type typ without reflection on the\n// interface value.\n")
 	b.WriteString("func decodeKnown(typ string, data []byte) (Event, error) {\n\tswitch typ {\n")
 	for _, n := range names {
-		fmt.Fprintf(&b, "\tcase %q:\n\t\tev := new(%s)\n\t\terr := json.Unmarshal(data, ev)\n\t\treturn ev, err\n", n, n)
+		fmt.Fprintf(&b, "\tcase %q:\n\t\tev := new(%s)\n\t\terr := unmarshal(data, ev)\n\t\treturn ev, err\n", n, n)
 	}
 	b.WriteString("\t}\n\treturn nil, nil\n}\n")
 	return b.String()

@@ -1,0 +1,132 @@
+// Package callflow is SYS-CALLFLOW and SYS-ROUTE: it decides where every new
+// call goes (extension, external number, feature code, …) and rings
+// extensions in the order of decisions FEATURES.md fixes: blacklist, DND,
+// forward all, ring every device, busy, no answer (follow-me, forward,
+// voicemail). Other features register with the Router for their route kind
+// or feature code.
+package callflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/switchboard-pbx/switchboard/ari/core"
+	"github.com/switchboard-pbx/switchboard/ari/feature"
+	"github.com/switchboard-pbx/switchboard/dialplan"
+	"github.com/switchboard-pbx/switchboard/store"
+)
+
+// Router is the app's core.Handler: it routes each new call and runs the
+// feature that serves it.
+type Router struct {
+	env   *feature.Env
+	codes map[dialplan.CodeID]feature.Handler
+	kinds map[dialplan.Kind]feature.Handler
+}
+
+// NewRouter returns a router that serves extensions, external and emergency
+// numbers itself; Handle and HandleKind add the other features.
+func NewRouter(env *feature.Env) *Router {
+	if env.Presence == nil {
+		env.Presence = feature.NewPresence(nil)
+	}
+	if env.RingTime <= 0 {
+		env.RingTime = defaultRingTime
+	}
+	r := &Router{env: env, codes: map[dialplan.CodeID]feature.Handler{}, kinds: map[dialplan.Kind]feature.Handler{}}
+	r.kinds[dialplan.KindExtension] = feature.HandlerFunc(r.serveExtension)
+	r.kinds[dialplan.KindExternal] = feature.HandlerFunc(serveOutbound)
+	r.kinds[dialplan.KindEmergency] = feature.HandlerFunc(serveOutbound)
+	return r
+}
+
+// Handle registers the handler of a feature code.
+func (r *Router) Handle(code dialplan.CodeID, h feature.Handler) { r.codes[code] = h }
+
+// HandleKind registers the handler of a route kind (queue, ring group,
+// parking slot, conference room).
+func (r *Router) HandleKind(k dialplan.Kind, h feature.Handler) { r.kinds[k] = h }
+
+// ServeCall routes a call that entered the app.
+func (r *Router) ServeCall(ctx context.Context, c *core.Call) error {
+	env := r.env
+	req := &feature.Request{Call: c}
+	caller := dialplan.Caller{Origin: dialplan.Origin(c.Origin)}
+	dialled := c.Dialled
+	if c.Origin == core.OriginTrunk {
+		num, err := env.Plan.CanonicalCallerID(c.Caller.Channel.Caller.Number)
+		if err == nil {
+			req.CallerNumber = num
+		}
+		c.Annotate(ctx, "type", "inbound")
+		if to, err := env.Directory.InboundRoute(ctx, dialled); err != nil {
+			return fmt.Errorf("inbound route for %q: %w", dialled, err)
+		} else if to != "" {
+			c.Trace(ctx, "inbound-route", fmt.Sprintf("DID %s -> %s", dialled, to))
+			dialled = to
+		}
+	} else {
+		ext, err := callerExtension(ctx, env, c)
+		if err != nil {
+			c.Trace(ctx, "reject", "caller is not a known extension")
+			return reject(ctx, c, "ss-noservice")
+		}
+		req.Caller, req.CallerNumber = ext, ext.Number
+		caller.Extension = ext.Number
+		if cl, err := dialplan.ParseClass(ext.OutboundClass); err == nil {
+			caller.Class = cl
+		}
+	}
+	c.Annotate(ctx, "from", req.CallerNumber)
+	route, err := env.Plan.Route(dialled, caller)
+	if err != nil {
+		c.Trace(ctx, "reject", err.Error())
+		if errors.Is(err, dialplan.ErrNotAllowed) {
+			return reject(ctx, c, "ss-noservice")
+		}
+		return reject(ctx, c, "pbx-invalid")
+	}
+	req.Route = route
+	c.Annotate(ctx, "to", route.Number)
+	if req.Caller != nil && c.Note("type") == "" {
+		if route.Kind == dialplan.KindExternal || route.Kind == dialplan.KindEmergency {
+			c.Annotate(ctx, "type", "outbound")
+		} else {
+			c.Annotate(ctx, "type", "internal")
+		}
+	}
+	h := r.kinds[route.Kind]
+	if route.Kind == dialplan.KindFeatureCode {
+		h = r.codes[route.Code]
+		c.Annotate(ctx, "to", route.Dialled)
+	}
+	if h == nil {
+		c.Trace(ctx, "reject", fmt.Sprintf("no feature serves %s %s", route.Kind, route.Code))
+		return reject(ctx, c, "ss-noservice")
+	}
+	return h.Handle(ctx, env, req)
+}
+
+// callerExtension finds the extension of the endpoint the call came from:
+// the channel name is PJSIP/<endpoint>-<seq>, endpoint <n> or <n>-web.
+func callerExtension(ctx context.Context, env *feature.Env, c *core.Call) (*store.Extension, error) {
+	name := strings.TrimPrefix(c.Caller.Channel.Name, "PJSIP/")
+	if i := strings.LastIndexByte(name, '-'); i > 0 {
+		name = name[:i]
+	}
+	name = strings.TrimSuffix(name, "-web")
+	if name == "" {
+		return nil, feature.ErrUnknownExtension
+	}
+	return env.Directory.Extension(ctx, name)
+}
+
+// reject plays a prompt as early media and hangs up.
+func reject(ctx context.Context, c *core.Call, prompt string) error {
+	if err := c.Play(ctx, c.Caller, "sound:"+prompt); err != nil && !errors.Is(err, core.ErrLegGone) {
+		return err
+	}
+	return c.Hangup(ctx, c.Caller, "normal")
+}
