@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"github.com/switchboard-pbx/switchboard/ari"
 	"sort"
 	"strings"
 	"time"
@@ -64,7 +65,7 @@ func (b *bridge) json() bridgeJSON {
 
 func (b *bridge) jsonTech(tech string) bridgeJSON {
 	out := bridgeJSON{ID: b.id, Technology: tech, BridgeType: "mixing", BridgeClass: "stasis",
-		Creator: "Stasis", Name: b.name, Channels: []string{}, CreationTime: timestamp(b.created), VideoMode: "talker"}
+		Creator: "Stasis", Name: b.name, Channels: []string{}, CreationTime: ari.NewDateTime(b.created.UTC()), VideoMode: "talker"}
 	if b.holding {
 		out.BridgeType = "holding"
 		out.VideoMode = "none"

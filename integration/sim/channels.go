@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/switchboard-pbx/switchboard/ari"
 	"sort"
 	"strings"
 	"time"
@@ -114,10 +115,10 @@ func (s *Server) newChannelLocked(id, name string, kind chanKind) *channel {
 func (c *channel) json() channelJSON {
 	out := channelJSON{
 		ID: c.id, Name: c.name, State: c.state, ProtocolID: c.protocolID,
-		Caller: c.caller, Connected: c.connected, Accountcode: c.accountcode,
-		Dialplan: dialplanJSON{Context: c.context, Exten: c.exten, Priority: c.priority,
+		Caller: c.caller, Connected: c.connected, AccountCode: c.accountcode,
+		Dialplan: dialplanJSON{Context: c.context, Exten: c.exten, Priority: int64(c.priority),
 			AppName: c.appName, AppData: c.appData},
-		CreationTime: timestamp(c.created), Language: c.language,
+		CreationTime: ari.NewDateTime(c.created.UTC()), Language: c.language,
 	}
 	if len(c.reportVars) > 0 {
 		out.ChannelVars = map[string]string{}

@@ -19,11 +19,6 @@ type endpoint struct {
 
 func (e *endpoint) origin() string { return endpointOrigin(e.name, e.context) }
 
-type configField struct {
-	Attribute string `json:"attribute"`
-	Value     string `json:"value"`
-}
-
 type mailbox struct{ old, new int }
 
 func defaultContext(name string) string {

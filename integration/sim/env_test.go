@@ -59,9 +59,9 @@ func (e *testEnv) provision(ep, password string) {
 		typ    string
 		fields []configField
 	}{
-		{"auth", []configField{{"auth_type", "userpass"}, {"username", ep}, {"password", password}}},
-		{"aor", []configField{{"max_contacts", "5"}}},
-		{"endpoint", []configField{{"context", defaultContext(ep)}, {"auth", ep}, {"aors", ep}}},
+		{"auth", []configField{{Attribute: "auth_type", Value: "userpass"}, {Attribute: "username", Value: ep}, {Attribute: "password", Value: password}}},
+		{"aor", []configField{{Attribute: "max_contacts", Value: "5"}}},
+		{"endpoint", []configField{{Attribute: "context", Value: defaultContext(ep)}, {Attribute: "auth", Value: ep}, {Attribute: "aors", Value: ep}}},
 	} {
 		st, body := e.do("PUT", "/asterisk/config/dynamic/res_pjsip/"+obj.typ+"/"+ep, nil, map[string]any{"fields": obj.fields})
 		if st != 200 {

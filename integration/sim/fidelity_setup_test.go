@@ -61,5 +61,37 @@ func newReplayer(t *testing.T, dir, name string) *replayer {
 	return r
 }
 
-// extras are the phone actions a recording does not show as events.
-var extras = map[string]map[string]func(r *replayer, i int){}
+// extras are the phone actions a recording does not show as events, run
+// before line i.
+var extras = map[string]func(r *replayer, i int, l traceLine){
+	// 201 pressed 5 and # in both DTMF traces; with plain mixing Asterisk
+	// raised no ChannelDtmfReceived (native RTP bridge), so nothing shows it.
+	"call_dtmf_mixing": func(r *replayer, i int, l traceLine) {
+		if l.Dir == "response" && l.Path == "/bridges/b1/addChannel" {
+			r.e.quiesce()
+			call := r.activeCall("201")
+			if call == nil {
+				r.fail("201 has no call to press 5# in")
+				return
+			}
+			_ = call.SendDTMF("5#")
+			if got := r.activeCall("202").DTMFReceived(); strings.Join(got, "") != "5#" {
+				r.fail("native bridge: 202 received %q, want the RTP-relayed 5#", got)
+			}
+		}
+	},
+	// While the app's socket is down a new call 203 -> 202 arrives: it must
+	// fail and never reach the app, and nothing is replayed on reconnect.
+	"ws_drop": func(r *replayer, i int, l traceLine) {
+		if l.Dir == "request" && l.Method == "GET" && l.Path == "/applications" {
+			call, err := r.deviceFor("203").Dial("202")
+			if err != nil {
+				r.fail("203 dials during the drop: %v", err)
+				return
+			}
+			if call.State() != CallEnded {
+				r.fail("a call arriving while the app is disconnected is %s, want ended", call.State())
+			}
+		}
+	},
+}

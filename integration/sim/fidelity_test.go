@@ -90,7 +90,7 @@ type replayer struct {
 	t0     float64
 	diffs  []string
 	dtmfAt map[*Call]int
-	extra  map[string]func(r *replayer, i int)
+	extra  func(r *replayer, i int, l traceLine)
 }
 
 func (r *replayer) mapID(trace, sim string) {
@@ -152,8 +152,8 @@ func (r *replayer) run() {
 		if at.After(r.e.clk.Now()) {
 			r.e.advance(at.Sub(r.e.clk.Now()))
 		}
-		if f := r.extra[fmt.Sprint(i)]; f != nil {
-			f(r, i)
+		if r.extra != nil {
+			r.extra(r, i, l)
 		}
 		switch l.Dir {
 		case "request":
@@ -163,9 +163,6 @@ func (r *replayer) run() {
 		case "note":
 			r.note(l.Text)
 		}
-	}
-	if f := r.extra["end"]; f != nil {
-		f(r, len(r.lines))
 	}
 	r.e.advance(time.Second)
 	r.e.quiesce()
