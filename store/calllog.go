@@ -3,10 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
-	"time"
+		"time"
 
-	"gorm.io/gorm"
 )
 
 // Call log paging limits.
@@ -19,11 +17,11 @@ const (
 
 // Sort keys CallLogQuery.Sort accepts, and the columns they order by.
 var callLogSorts = map[string]string{
-	"":           "p.started_at",
-	"started_at": "p.started_at",
-	"duration":   "c.duration_sec",
-	"from":       "p.from_number",
-	"to":         "p.to_number",
+	"":           "started_at",
+	"started_at": "started_at",
+	"duration":   "duration_sec",
+	"from":       "from_number",
+	"to":         "to_number",
 }
 
 // CallLogQuery asks for one page of one user's call log (P-CDR).
@@ -52,7 +50,7 @@ type CallLogQuery struct {
 // CallLogPage is one page of a call log.
 type CallLogPage struct {
 	// Calls on this page, with their trace steps (not their legs).
-	Calls []CallRecord `json:"calls"`
+	Calls []CallLogEntry `json:"calls"`
 	// Page and PageSize echo the effective query.
 	Page int `json:"page"`
 	// PageSize is the effective page size.
@@ -99,68 +97,65 @@ func (q *CallLogQuery) normalise() error {
 	return nil
 }
 
-// Log returns one page of a user's calls, newest first by default. The
-// query reads the call_parties index (extension, [type,] start time), so its
-// cost depends on the user's own calls, not on the table's size.
+// Log returns one page of a user's calls, newest first by default. It reads
+// only the user's range of the clustered call_log_entries table (and the
+// trace steps of the calls on the page), so its cost depends on the user's
+// own calls, not on the table's size.
 func (r *CallRepo) Log(ctx context.Context, q CallLogQuery) (*CallLogPage, error) {
 	if err := q.normalise(); err != nil {
 		return nil, fmt.Errorf("store: call log: %w", err)
 	}
-	db := r.s.ctxDB(ctx).Table("call_parties AS p").Where("p.extension = ?", q.Extension)
+	db := r.s.ctxDB(ctx).Model(&CallLogEntry{}).Where("extension = ?", q.Extension)
 	if q.Type != "" {
-		db = db.Where("p.call_type = ?", q.Type)
+		db = db.Where("type = ?", q.Type)
 	}
 	if !q.From.IsZero() {
-		db = db.Where("p.started_at >= ?", utc(q.From))
+		db = db.Where("started_at >= ?", utc(q.From))
 	}
 	if !q.To.IsZero() {
-		db = db.Where("p.started_at < ?", utc(q.To))
+		db = db.Where("started_at < ?", utc(q.To))
 	}
 	if q.Number != "" {
 		pat := likeContains(q.Number)
-		db = db.Where("(p.from_number LIKE ? ESCAPE '!' OR p.to_number LIKE ? ESCAPE '!')", pat, pat)
+		db = db.Where("(from_number LIKE ? ESCAPE '!' OR to_number LIKE ? ESCAPE '!')", pat, pat)
 	}
-	dir := "DESC"
+	dir := " DESC"
 	if q.Ascending {
-		dir = "ASC"
+		dir = " ASC"
 	}
 	col := callLogSorts[q.Sort]
-	order := col + " " + dir
-	if col != "p.started_at" {
-		order += ", p.started_at " + dir
+	order := "extension" + dir + ", " + col + dir
+	if col != "started_at" {
+		order += ", started_at" + dir
 	}
-	order += ", p.call_id " + dir
-	if strings.HasPrefix(col, "c.") {
-		db = db.Joins("JOIN call_records AS c ON c.id = p.call_id")
-	}
-	var ids []uint64
-	err := db.Order(order).Limit(q.PageSize+1).Offset((q.Page-1)*q.PageSize).Pluck("p.call_id", &ids).Error
+	order += ", call_id" + dir
+	var rows []CallLogEntry
+	err := db.Order(order).Limit(q.PageSize + 1).Offset((q.Page - 1) * q.PageSize).Find(&rows).Error
 	if err != nil {
 		return nil, wrap("call log", err)
 	}
-	page := &CallLogPage{Page: q.Page, PageSize: q.PageSize}
-	if len(ids) > q.PageSize {
-		page.HasMore, ids = true, ids[:q.PageSize]
+	page := &CallLogPage{Page: q.Page, PageSize: q.PageSize, Calls: rows}
+	if len(rows) > q.PageSize {
+		page.HasMore, page.Calls = true, rows[:q.PageSize]
 	}
-	if len(ids) == 0 {
-		page.Calls = []CallRecord{}
+	if len(page.Calls) == 0 {
+		page.Calls = []CallLogEntry{}
 		return page, nil
 	}
-	var calls []CallRecord
-	err = r.s.ctxDB(ctx).Where("id IN ?", ids).
-		Preload("Trace", func(db *gorm.DB) *gorm.DB { return db.Order("call_id, seq") }).
-		Find(&calls).Error
-	if err != nil {
-		return nil, wrap("call log", err)
+	ids := make([]uint64, len(page.Calls))
+	byID := make(map[uint64]*CallLogEntry, len(page.Calls))
+	for i := range page.Calls {
+		ids[i] = page.Calls[i].CallID
+		byID[ids[i]] = &page.Calls[i]
+		page.Calls[i].Trace = []TraceStep{}
 	}
-	byID := make(map[uint64]CallRecord, len(calls))
-	for _, c := range calls {
-		byID[c.ID] = c
+	var steps []TraceStep
+	if err := r.s.ctxDB(ctx).Where("call_id IN ?", ids).Order("call_id, seq").Find(&steps).Error; err != nil {
+		return nil, wrap("call log trace", err)
 	}
-	page.Calls = make([]CallRecord, 0, len(ids))
-	for _, id := range ids {
-		if c, ok := byID[id]; ok {
-			page.Calls = append(page.Calls, c)
+	for _, st := range steps {
+		if e := byID[st.CallID]; e != nil {
+			e.Trace = append(e.Trace, st)
 		}
 	}
 	return page, nil

@@ -8,8 +8,9 @@ import (
 )
 
 // seedLog gives extension 201 a mix of calls, one per hour from t0.
-func seedLog(t *testing.T, st *Store) {
+func seedLog(t *testing.T, st *Store) []uint64 {
 	t.Helper()
+	var ids []uint64
 	ctx := context.Background()
 	for i := 0; i < 120; i++ {
 		at := t0.Add(time.Duration(i) * time.Hour)
@@ -31,22 +32,24 @@ func seedLog(t *testing.T, st *Store) {
 			must(t, st.Calls.AnswerLeg(ctx, c.Legs[0].ID, at))
 		}
 		must(t, st.Calls.Close(ctx, c.ID, at.Add(time.Duration(i)*time.Second), DispAnswered))
+		ids = append(ids, c.ID)
 	}
+	return ids
 }
 
 func TestCallLogPagesNewestFirstWithFilters(t *testing.T) {
 	backends(t, func(t *testing.T, st *Store) {
 		ctx := context.Background()
-		seedLog(t, st)
+		id := seedLog(t, st)
 
 		p1, err := st.Calls.Log(ctx, CallLogQuery{Extension: "201"})
 		must(t, err)
-		if len(p1.Calls) != 50 || !p1.HasMore || p1.Calls[0].UID != "c119" || p1.Calls[49].UID != "c70" {
-			t.Fatalf("page 1: %d calls, more=%v, first=%s", len(p1.Calls), p1.HasMore, p1.Calls[0].UID)
+		if len(p1.Calls) != 50 || !p1.HasMore || p1.Calls[0].CallID != id[119] || p1.Calls[49].CallID != id[70] {
+			t.Fatalf("page 1: %d calls, more=%v, first=%d", len(p1.Calls), p1.HasMore, p1.Calls[0].CallID)
 		}
 		p3, err := st.Calls.Log(ctx, CallLogQuery{Extension: "201", Page: 3})
 		must(t, err)
-		if len(p3.Calls) != 20 || p3.HasMore || p3.Calls[19].UID != "c0" {
+		if len(p3.Calls) != 20 || p3.HasMore || p3.Calls[19].CallID != id[0] {
 			t.Fatalf("page 3: %d calls, more=%v", len(p3.Calls), p3.HasMore)
 		}
 
@@ -63,7 +66,7 @@ func TestCallLogPagesNewestFirstWithFilters(t *testing.T) {
 
 		num, err := st.Calls.Log(ctx, CallLogQuery{Extension: "201", Number: "301234010"})
 		must(t, err)
-		if len(num.Calls) != 1 || num.Calls[0].UID != "c10" {
+		if len(num.Calls) != 1 || num.Calls[0].CallID != id[10] {
 			t.Fatalf("number filter: %+v", num.Calls)
 		}
 		sub, err := st.Calls.Log(ctx, CallLogQuery{Extension: "201", Number: "+4940555"})
@@ -74,7 +77,7 @@ func TestCallLogPagesNewestFirstWithFilters(t *testing.T) {
 
 		rng, err := st.Calls.Log(ctx, CallLogQuery{Extension: "201", From: t0.Add(10 * time.Hour), To: t0.Add(20 * time.Hour)})
 		must(t, err)
-		if len(rng.Calls) != 10 || rng.Calls[0].UID != "c19" || rng.Calls[9].UID != "c10" {
+		if len(rng.Calls) != 10 || rng.Calls[0].CallID != id[19] || rng.Calls[9].CallID != id[10] {
 			t.Fatalf("date range: %d calls", len(rng.Calls))
 		}
 		// Ranges given in another zone mean the same instants.
@@ -96,16 +99,16 @@ func TestCallLogPagesNewestFirstWithFilters(t *testing.T) {
 func TestCallLogSortsByAllowListedFieldsOnly(t *testing.T) {
 	backends(t, func(t *testing.T, st *Store) {
 		ctx := context.Background()
-		seedLog(t, st)
+		id := seedLog(t, st)
 		longest, err := st.Calls.Log(ctx, CallLogQuery{Extension: "201", Sort: "duration", PageSize: 3})
 		must(t, err)
-		if longest.Calls[0].DurationSec < longest.Calls[1].DurationSec || longest.Calls[0].UID != "c118" {
+		if longest.Calls[0].DurationSec < longest.Calls[1].DurationSec || longest.Calls[0].CallID != id[118] {
 			t.Fatalf("duration sort: %+v", longest.Calls[0])
 		}
 		oldest, err := st.Calls.Log(ctx, CallLogQuery{Extension: "201", Ascending: true, PageSize: 1})
 		must(t, err)
-		if oldest.Calls[0].UID != "c0" {
-			t.Fatalf("ascending first = %s", oldest.Calls[0].UID)
+		if oldest.Calls[0].CallID != id[0] {
+			t.Fatalf("ascending first = %d", oldest.Calls[0].CallID)
 		}
 		_, err = st.Calls.Log(ctx, CallLogQuery{Extension: "201", Sort: "id; DROP TABLE call_records"})
 		wantField(t, err, "sort")

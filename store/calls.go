@@ -136,20 +136,39 @@ type TraceStep struct {
 	Detail string `gorm:"size:255;not null;default:''" json:"detail"`
 }
 
-// callParty indexes a call under each extension that took part in any of
-// its legs; the call log query reads it.
-type callParty struct {
-	CallID     uint64    `gorm:"primaryKey;autoIncrement:false;index:idx_party_ext_time,priority:3;index:idx_party_ext_type_time,priority:4"`
-	Extension  string    `gorm:"primaryKey;size:6;index:idx_party_ext_time,priority:1;index:idx_party_ext_type_time,priority:1"`
-	CallType   string    `gorm:"size:10;not null;index:idx_party_ext_type_time,priority:2"`
-	StartedAt  time.Time `gorm:"not null;index:idx_party_ext_time,priority:2;index:idx_party_ext_type_time,priority:3"`
-	FromNumber string    `gorm:"size:32;not null;default:''"`
-	ToNumber   string    `gorm:"size:32;not null"`
-	Call       *CallRecord `gorm:"foreignKey:CallID;constraint:OnDelete:CASCADE"`
+// CallLogEntry is one line of one user's call log (P-CDR): a call as seen
+// by one extension that took part in any of its legs. The table is
+// clustered by (extension, started_at, call_id) — WITHOUT ROWID on SQLite,
+// the InnoDB primary key on MySQL — so one user's page is a short range scan
+// that never touches call_records.
+type CallLogEntry struct {
+	// Extension is the user whose log this line belongs to.
+	Extension string `gorm:"primaryKey;size:6;autoIncrement:false" json:"-"`
+	// StartedAt is when the call started.
+	StartedAt time.Time `gorm:"primaryKey;autoIncrement:false" json:"started_at"`
+	// CallID is the call record (see CallRepo.Get for legs).
+	CallID uint64 `gorm:"primaryKey;autoIncrement:false;index" json:"call_id"`
+	// Type is internal, inbound or outbound.
+	Type string `gorm:"size:10;not null" json:"type"`
+	// FromNumber is the caller.
+	FromNumber string `gorm:"size:32;not null;default:''" json:"from"`
+	// FromName is the caller's name.
+	FromName string `gorm:"size:100;not null;default:''" json:"from_name"`
+	// ToNumber is the number dialled.
+	ToNumber string `gorm:"size:32;not null" json:"to"`
+	// AnsweredAt is when the call was answered.
+	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+	// DurationSec is the talk time once the call ended.
+	DurationSec int `gorm:"not null" json:"duration_sec"`
+	// Disposition is set when the call ends (empty while in progress).
+	Disposition string `gorm:"size:10;not null;default:''" json:"disposition"`
+	// Trace is the call's route decisions (filled by CallRepo.Log).
+	Trace []TraceStep `gorm:"-" json:"trace"`
+	Call  *CallRecord `gorm:"foreignKey:CallID;constraint:OnDelete:CASCADE" json:"-"`
 }
 
-// TableName fixes the party index table's name.
-func (callParty) TableName() string { return "call_parties" }
+// TableName fixes the call log table's name.
+func (CallLogEntry) TableName() string { return "call_log_entries" }
 
 func (c *CallRecord) validate() error {
 	if c.StartedAt.IsZero() {
@@ -250,13 +269,14 @@ func addLeg(tx *gorm.DB, c *CallRecord, l *CallLeg, seq int) error {
 			continue
 		}
 		var n int64
-		if err := tx.Model(&callParty{}).Where("call_id = ? AND extension = ?", c.ID, ext).Count(&n).Error; err != nil {
+		if err := tx.Model(&CallLogEntry{}).Where("call_id = ? AND extension = ?", c.ID, ext).Count(&n).Error; err != nil {
 			return wrap("add call party", err)
 		}
 		if n > 0 {
 			continue
 		}
-		p := callParty{CallID: c.ID, Extension: ext, CallType: c.Type, StartedAt: c.StartedAt, FromNumber: c.FromNumber, ToNumber: c.ToNumber}
+		p := CallLogEntry{CallID: c.ID, Extension: ext, Type: c.Type, StartedAt: c.StartedAt, FromNumber: c.FromNumber,
+			FromName: c.FromName, ToNumber: c.ToNumber, AnsweredAt: c.AnsweredAt}
 		if err := insert(tx, "add call party", &p); err != nil {
 			return err
 		}
@@ -314,7 +334,10 @@ func (r *CallRepo) AnswerLeg(ctx context.Context, legID uint64, t time.Time) err
 		if err := tx.Model(&CallLeg{}).Where("id = ? AND answered_at IS NULL", legID).Update("answered_at", t).Error; err != nil {
 			return wrap("answer leg", err)
 		}
-		return wrap("answer call", tx.Model(&CallRecord{}).Where("id = ? AND answered_at IS NULL", l.CallID).Update("answered_at", t).Error)
+		if err := tx.Model(&CallRecord{}).Where("id = ? AND answered_at IS NULL", l.CallID).Update("answered_at", t).Error; err != nil {
+			return wrap("answer call", err)
+		}
+		return wrap("answer call", tx.Model(&CallLogEntry{}).Where("call_id = ? AND answered_at IS NULL", l.CallID).Update("answered_at", t).Error)
 	})
 }
 
@@ -391,6 +414,12 @@ func closeCall(tx *gorm.DB, c *CallRecord, t time.Time, disposition string) erro
 	}).Error
 	if err != nil {
 		return wrap("close call", err)
+	}
+	err = tx.Model(&CallLogEntry{}).Where("call_id = ?", c.ID).Updates(map[string]any{
+		"disposition": disposition, "duration_sec": dur,
+	}).Error
+	if err != nil {
+		return wrap("close call log entries", err)
 	}
 	if err := tx.Model(&CallLeg{}).Where("call_id = ? AND ended_at IS NULL AND answered_at IS NOT NULL", c.ID).
 		Updates(map[string]any{"ended_at": t, "disposition": DispAnswered}).Error; err != nil {

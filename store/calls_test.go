@@ -47,8 +47,11 @@ func TestCallRecordKeepsLegsAndTraceInOrder(t *testing.T) {
 		}
 		// The forward target is a party too.
 		page, err := st.Calls.Log(ctx, CallLogQuery{Extension: "203"})
+		if err == nil && len(page.Calls) == 1 && (page.Calls[0].DurationSec != 60 || page.Calls[0].Disposition != DispAnswered) {
+			t.Fatalf("log entry not closed with the call: %+v", page.Calls[0])
+		}
 		must(t, err)
-		if len(page.Calls) != 1 || page.Calls[0].UID != "call-1" || len(page.Calls[0].Trace) != 2 {
+		if len(page.Calls) != 1 || page.Calls[0].CallID != c.ID || len(page.Calls[0].Trace) != 2 {
 			t.Fatalf("203's log = %+v", page.Calls)
 		}
 	})

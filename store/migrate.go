@@ -30,7 +30,7 @@ func (SchemaMigration) TableName() string { return "schema_migrations" }
 // migrations lists every schema step in order.
 var migrations = []migration{
 	{1, "departments, extensions, accounts, system settings", migrate1},
-	{2, "call records, legs, trace steps, call-log party index", migrate2},
+	{2, "call records, legs, trace steps, per-user call log", migrate2},
 }
 
 // SchemaVersion is the version Migrate brings a database to.
@@ -44,7 +44,16 @@ func migrate1(tx *gorm.DB) error {
 }
 
 func migrate2(tx *gorm.DB) error {
-	return tx.Migrator().CreateTable(&CallRecord{}, &CallLeg{}, &TraceStep{}, &callParty{})
+	if err := tx.Migrator().CreateTable(&CallRecord{}, &CallLeg{}, &TraceStep{}); err != nil {
+		return err
+	}
+	// The call log is clustered by its primary key (extension, started_at,
+	// call_id); SQLite needs WITHOUT ROWID for that, InnoDB does it anyway.
+	logTx := tx
+	if tx.Dialector.Name() == DriverSQLite {
+		logTx = tx.Set("gorm:table_options", "WITHOUT ROWID")
+	}
+	return logTx.Migrator().CreateTable(&CallLogEntry{})
 }
 
 // Migrate applies the migrations the database has not seen yet, in order,

@@ -122,6 +122,8 @@ func openSQLite(dsn string, cfg *gorm.Config) (*gorm.DB, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", sqliteBusyTimeout.Milliseconds()))
 	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "cache_size(-16384)")    // 16 MiB page cache per connection
+	q.Add("_pragma", "mmap_size(1073741824)") // read through a 1 GiB map, not pread
 	q.Set("_txlock", "immediate")
 	sep := "?"
 	if strings.Contains(dsn, "?") {
