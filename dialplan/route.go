@@ -13,14 +13,14 @@ import "strings"
 //     target, spied/paged/picked-up extension, queue), Target is its kind and
 //     Number, Digits and Scope describe it as for that kind.
 type Route struct {
-	Kind    Kind
+	Kind    Kind   // what the dialled string reaches
 	Dialled string // the dialled string without its closing '#'
-	Code    CodeID
-	Arg     string
-	Target  Kind
-	Number  string
-	Digits  string
-	Scope   Scope
+	Code    CodeID // the feature code (KindFeatureCode only)
+	Arg     string // the code's validated argument digits, "" if it takes none
+	Target  Kind   // the kind of destination Arg names (KindNone if none)
+	Number  string // canonical number of the destination (see above)
+	Digits  string // digits to dial for the destination (see above)
+	Scope   Scope  // internal, national or international
 }
 
 // maxDialled bounds the dialled string; longer input is rejected unread.
