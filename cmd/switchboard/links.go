@@ -20,21 +20,30 @@ const (
 	probeTimeout    = 5 * time.Second
 )
 
+// probeFunc checks a link once. instance identifies the running Asterisk
+// (its start time); a change means Asterisk restarted between two probes.
+type probeFunc func(ctx context.Context) (instance string, err error)
+
 // link keeps one connection to Asterisk (ARI or AMI) checked: it probes,
 // retries with jittered exponential backoff while Asterisk is unreachable,
-// logs one line per state change, and reports its state to /healthz.
+// logs one line per state change, reports its state to /healthz, and runs
+// onUp whenever it finds a new Asterisk (first contact, reconnect, restart).
 type link struct {
 	name   string
 	target string
-	probe  func(ctx context.Context) error
+	probe  probeFunc
 	clock  clock.Clock
 	log    *slog.Logger
+	// onUp runs after every (re)connection to a new Asterisk instance, e.g.
+	// to provision the extensions again; on failure it is retried on the
+	// next probe. Optional.
+	onUp func(ctx context.Context) error
 
 	mu sync.Mutex
 	st portal.LinkState
 }
 
-func newLink(name, target string, probe func(context.Context) error, clk clock.Clock, log *slog.Logger) *link {
+func newLink(name, target string, probe probeFunc, clk clock.Clock, log *slog.Logger) *link {
 	return &link{
 		name: name, target: target, probe: probe, clock: clk,
 		log: log.With("component", "asterisk", "link", name),
@@ -52,9 +61,10 @@ func (l *link) LinkState() portal.LinkState {
 // run probes until ctx ends.
 func (l *link) run(ctx context.Context) {
 	backoff := minBackoff
+	synced, lastInstance := false, ""
 	for {
 		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
-		err := l.probe(pctx)
+		instance, err := l.probe(pctx)
 		cancel()
 		if ctx.Err() != nil {
 			return
@@ -62,11 +72,24 @@ func (l *link) run(ctx context.Context) {
 		wait := recheckInterval
 		if err != nil {
 			l.set(ctx, portal.StateDisconnected, err)
+			synced = false
 			wait = jitter(backoff)
 			backoff = min(backoff*2, maxBackoff)
 		} else {
 			l.set(ctx, portal.StateConnected, nil)
 			backoff = minBackoff
+			if synced && instance != lastInstance {
+				l.log.WarnContext(ctx, "asterisk restarted since the last check", "target", l.target)
+				synced = false
+			}
+			lastInstance = instance
+			if !synced && l.onUp != nil {
+				if err := l.onUp(ctx); err != nil {
+					l.log.ErrorContext(ctx, "after connecting to asterisk; retrying on the next check", "error", err)
+				} else {
+					synced = true
+				}
+			}
 		}
 		if l.clock.Sleep(ctx, wait) != nil {
 			return

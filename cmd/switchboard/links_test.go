@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/textproto"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,20 +20,21 @@ import (
 	"github.com/switchboard-pbx/switchboard/portal"
 )
 
-func TestARIProbePingsWithBasicAuth(t *testing.T) {
+func TestARIProbeAsksAsteriskInfoWithBasicAuth(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, p, ok := r.BasicAuth()
-		if r.URL.Path != "/ari/asterisk/ping" || !ok || u != "switchboard" || p != "pw-123456789" {
+		if r.URL.Path != "/ari/asterisk/info" || !ok || u != "switchboard" || p != "pw-123456789" {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"asterisk_id":"x","ping":"pong","timestamp":"2026-01-01T00:00:00.000+0000"}`)
+		fmt.Fprint(w, `{"status":{"startup_time":"2026-01-01T00:00:00.000+0000","last_reload_time":"2026-01-01T00:00:00.000+0000"}}`)
 	}))
 	defer srv.Close()
 	probe := func(pw string) error {
 		c := ari.New(ari.Options{BaseURL: srv.URL + "/ari", Username: "switchboard", Password: pw})
-		return ariProbe(c)(context.Background())
+		_, err := ariProbe(c)(context.Background())
+		return err
 	}
 	if err := probe("pw-123456789"); err != nil {
 		t.Fatalf("good credentials: %v", err)
@@ -78,14 +80,14 @@ func TestAMIProbeLogsInAndReportsRefusedCredentials(t *testing.T) {
 	addr := fakeAMI(t, "good-secret")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := amiProbe(addr, "switchboard", "good-secret")(ctx); err != nil {
+	if _, err := amiProbe(addr, "switchboard", "good-secret")(ctx); err != nil {
 		t.Fatalf("good secret: %v", err)
 	}
-	err := amiProbe(addr, "switchboard", "bad")(ctx)
+	_, err := amiProbe(addr, "switchboard", "bad")(ctx)
 	if !errors.Is(err, errAMILogin) || !strings.Contains(err.Error(), "Authentication failed") {
 		t.Fatalf("bad secret: %v", err)
 	}
-	if err := amiProbe(closedAddr(t), "u", "p")(ctx); err == nil {
+	if _, err := amiProbe(closedAddr(t), "u", "p")(ctx); err == nil {
 		t.Fatal("closed port reported reachable")
 	}
 }
@@ -96,15 +98,15 @@ func TestLinkLogsOncePerStateChangeAndBacksOff(t *testing.T) {
 	up := make(chan bool, 1)
 	up <- false
 	healthy := false
-	probe := func(context.Context) error {
+	probe := func(context.Context) (string, error) {
 		select {
 		case healthy = <-up:
 		default:
 		}
 		if healthy {
-			return nil
+			return "boot-1", nil
 		}
-		return errors.New("connection refused")
+		return "", errors.New("connection refused")
 	}
 	l := newLink("ari", "http://asterisk/ari", probe, clk, slog.New(slog.NewTextHandler(logs, nil)))
 	if s := l.LinkState(); s.State != portal.StateConnecting {
@@ -142,6 +144,63 @@ func TestLinkLogsOncePerStateChangeAndBacksOff(t *testing.T) {
 	}
 	if n := strings.Count(out, "connected"); n != 1 {
 		t.Errorf("%d connected lines, want 1:\n%s", n, out)
+	}
+}
+
+// scriptedProbe answers probes from a list of instances ("" = down) and
+// then repeats the last one.
+type scriptedProbe struct {
+	mu     sync.Mutex
+	script []string
+}
+
+func (p *scriptedProbe) probe(context.Context) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	next := p.script[0]
+	if len(p.script) > 1 {
+		p.script = p.script[1:]
+	}
+	if next == "" {
+		return "", errors.New("connection refused")
+	}
+	return next, nil
+}
+
+func TestOnUpRunsOnConnectAfterReconnectAndAfterAsteriskRestarts(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	p := &scriptedProbe{script: []string{"", "boot-1", "boot-1", "", "boot-1", "boot-1", "boot-2", "boot-2", "boot-2"}}
+	l := newLink("ari", "x", p.probe, clk, slog.New(slog.DiscardHandler))
+	var mu sync.Mutex
+	calls, failOnce := 0, true
+	l.onUp = func(context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if calls == 3 && failOnce { // the sync after the restart fails once
+			failOnce = false
+			return errors.New("asterisk busy")
+		}
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { l.run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	for range 8 {
+		if err := clk.BlockUntil(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(maxBackoff)
+	}
+	if err := clk.BlockUntil(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// first connect, reconnect, restart (fails), its retry
+	if calls != 4 {
+		t.Fatalf("onUp ran %d times, want 4", calls)
 	}
 }
 

@@ -9,12 +9,14 @@ import (
 	"github.com/switchboard-pbx/switchboard/config"
 	"github.com/switchboard-pbx/switchboard/internal/clock"
 	"github.com/switchboard-pbx/switchboard/portal"
+	"github.com/switchboard-pbx/switchboard/provision"
 )
 
 // runServe runs the PBX until ctx ends (SIGTERM/SIGINT): it opens and
 // migrates the store, seeds demo data on first start, keeps the Asterisk
-// links checked and serves the portal; on shutdown it drains HTTP, stops
-// the links and closes the database, in that order.
+// links checked (provisioning the extensions whenever ARI comes up) and
+// serves the portal; on shutdown it drains HTTP, stops the links and the
+// simulator (engine sim) and closes the database, in that order.
 func runServe(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet("serve")
 	flags := config.RegisterFlags(fs)
@@ -26,9 +28,6 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	log := c.log
-	if c.cfg.Engine != config.EngineAsterisk {
-		return fmt.Errorf("engine %q: serve drives a real Asterisk only for now (engine: asterisk)", c.cfg.Engine)
-	}
 	log.InfoContext(ctx, "switchboard starting", "version", version, "commit", commit,
 		"data_dir", c.cfg.DataDir, "database", c.cfg.Database.Driver, "engine", c.cfg.Engine)
 
@@ -42,15 +41,21 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 
+	v, err := startVoice(ctx, c.cfg, log)
+	if err != nil {
+		return err
+	}
+	if v.stop != nil {
+		defer v.stop()
+	}
 	clk := clock.Real{}
 	ariClient := ari.New(ari.Options{
-		BaseURL: c.cfg.ARI.URL, Username: c.cfg.ARI.Username, Password: c.cfg.ARI.Password,
+		BaseURL: v.ariURL, Username: c.cfg.ARI.Username, Password: c.cfg.ARI.Password,
 		Application: config.AppName, Logger: log.With("component", "ari"),
 	})
-	links := []*link{
-		newLink("ari", c.cfg.ARI.URL, ariProbe(ariClient), clk, log),
-		newLink("ami", c.cfg.AMI.Address, amiProbe(c.cfg.AMI.Address, c.cfg.AMI.Username, c.cfg.AMI.Password), clk, log),
-	}
+	ariLink := newLink("ari", v.ariURL, ariProbe(ariClient), clk, log)
+	ariLink.onUp = provisionOnConnect(st, provision.New(ariClient, provision.Options{Logger: log.With("component", "provision")}), log)
+	links := []*link{ariLink, newLink("ami", v.amiAddr, amiProbe(v.amiAddr, v.amiUser, v.amiSecret), clk, log)}
 	reporters := make(map[string]portal.LinkReporter, len(links))
 	for _, l := range links {
 		reporters[l.name] = l

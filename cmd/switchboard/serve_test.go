@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-pbx/switchboard/ari"
 	"github.com/switchboard-pbx/switchboard/portal"
 	"github.com/switchboard-pbx/switchboard/store"
 )
@@ -175,5 +176,50 @@ func TestServeReportsAPortInUse(t *testing.T) {
 	}
 	if !strings.Contains(a.err.String(), "address already in use") {
 		t.Fatalf("stderr %s", a.err.String())
+	}
+}
+
+var simARIRE = regexp.MustCompile(`engine sim: simulated Asterisk started.* ari=(\S+)`)
+
+func TestServeWithTheSimEngineConnectsBothLinksAndProvisionsTheExtensions(t *testing.T) {
+	dataDir := t.TempDir()
+	a := newTestApp("")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	exited := startServe(ctx, a, append(serveArgs(t, dataDir), "-engine", "sim")...)
+	base := waitForURL(t, a.err, exited)
+	healthUntil(t, base, func(r portal.HealthReport) bool {
+		return r.Asterisk["ari"].State == portal.StateConnected && r.Asterisk["ami"].State == portal.StateConnected
+	})
+	m := simARIRE.FindStringSubmatch(a.err.String())
+	if m == nil {
+		t.Fatalf("no simulator address logged:\n%s", a.err.String())
+	}
+	pw, err := os.ReadFile(filepath.Join(dataDir, "secrets", "ari_password"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ari.New(ari.Options{BaseURL: m[1], Username: "switchboard", Password: strings.TrimSpace(string(pw))})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		eps, err := c.Endpoints().ListByTech(ctx, "PJSIP")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]bool{}
+		for _, ep := range eps {
+			ids[ep.Resource] = true
+		}
+		if ids["101"] && ids["105"] && ids["101-web"] {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("extensions not provisioned into the simulator: %v", ids)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if code := waitExit(t, exited); code != 0 {
+		t.Fatalf("serve exited %d:\n%s", code, a.err.String())
 	}
 }
