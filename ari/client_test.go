@@ -5,7 +5,9 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestCallsMapAsteriskErrorAnswersToTypedErrors(t *testing.T) {
@@ -92,5 +94,34 @@ func BenchmarkRESTRoundTrip(b *testing.B) {
 		if _, err := c.Channels().Get(ctx, "c1"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestClientKeepsConnectionsUnderMaxConns(t *testing.T) {
+	var mu sync.Mutex
+	active, peak := 0, 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		active++
+		peak = max(peak, active)
+		mu.Unlock()
+		time.Sleep(20 * time.Millisecond)
+		mu.Lock()
+		active--
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	c := New(Options{BaseURL: srv.URL + "/ari", MaxConns: 3})
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if err := c.Channels().Answer(context.Background(), "c1"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if peak > 3 || peak == 0 {
+		t.Fatalf("peak concurrent requests %d with MaxConns 3", peak)
 	}
 }

@@ -181,3 +181,34 @@ func firstKey(m map[string]string) string {
 	}
 	return ""
 }
+
+func TestEventWebSocketURLUsesTheDescriptionParameters(t *testing.T) {
+	spec := loadSpec(t)
+	params := map[string]bool{}
+	for _, a := range spec["events"].APIs {
+		if a.Path != "/events" {
+			continue
+		}
+		for _, o := range a.Operations {
+			for _, p := range o.Parameters {
+				params[p.Name] = true
+			}
+		}
+	}
+	raw, err := eventsURL("http://127.0.0.1:8088/ari", "switchboard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(raw)
+	if u.Path != "/ari/events" {
+		t.Fatalf("path %s", u.Path)
+	}
+	for name := range u.Query() {
+		if !params[name] {
+			t.Errorf("query parameter %q is not in the description", name)
+		}
+	}
+	if u.Query().Get("app") != "switchboard" || u.Query().Get("subscribeAll") != "false" {
+		t.Errorf("query %s", u.RawQuery)
+	}
+}

@@ -48,6 +48,22 @@ type StreamOptions struct {
 	Dialer *websocket.Dialer
 	// Metrics counts events, connects and overflows (optional).
 	Metrics *Metrics
+	// EventSources are subscribed on every connect, after the filter, e.g.
+	// "endpoint:PJSIP" and "deviceState:": Asterisk does not restore
+	// subscriptions of an app that went away (research §2.15).
+	EventSources []string
+}
+
+// StreamStatus is the stream's connection state, for health checks.
+type StreamStatus struct {
+	// Connected is true while a connection is up and filtered.
+	Connected bool
+	// Since is when Connected last changed (zero before the first attempt).
+	Since time.Time
+	// LastError is why the last connection or attempt failed.
+	LastError error
+	// Reconnects counts connections after the first.
+	Reconnects int
 }
 
 // StreamConnected is delivered first on every connection, after the event
@@ -88,6 +104,30 @@ type Stream struct {
 	log    *slog.Logger
 	m      *Metrics
 	once   sync.Once
+	mu     sync.Mutex
+	status StreamStatus
+}
+
+// Status reports the connection state.
+func (s *Stream) Status() StreamStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.status
+}
+
+func (s *Stream) setStatus(connected, reconnected bool, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if connected != s.status.Connected || s.status.Since.IsZero() {
+		s.status.Since = s.o.Clock.Now()
+	}
+	if reconnected {
+		s.status.Reconnects++
+	}
+	s.status.Connected = connected
+	if err != nil {
+		s.status.LastError = err
+	}
 }
 
 // NewStream prepares the event stream of the client's application; Run
@@ -136,15 +176,18 @@ func (s *Stream) Run(ctx context.Context) error {
 		conn, err := s.connect(ctx)
 		if err == nil {
 			s.m.connects.WithLabelValues("ok").Inc()
-			if !s.push(ctx, &StreamConnected{EventBase: notice("StreamConnected"), Reconnected: ever}) {
+			if !s.push(ctx, &StreamConnected{EventBase: s.notice("StreamConnected"), Reconnected: ever}) {
 				conn.Close()
 				return ctx.Err()
 			}
+			s.setStatus(true, ever, nil)
 			s.log.InfoContext(ctx, "ari event stream connected", "reconnected", ever)
 			ever, attempt = true, 0
 			err = s.read(ctx, conn)
-			s.push(ctx, &StreamDisconnected{EventBase: notice("StreamDisconnected"), Err: err})
+			s.setStatus(false, false, err)
+			s.push(ctx, &StreamDisconnected{EventBase: s.notice("StreamDisconnected"), Err: err})
 		} else if ctx.Err() == nil {
+			s.setStatus(false, false, err)
 			s.m.connects.WithLabelValues("error").Inc()
 		}
 		if ctx.Err() != nil {
@@ -158,8 +201,9 @@ func (s *Stream) Run(ctx context.Context) error {
 	}
 }
 
-// connect dials the WebSocket and puts the event filter in place; Asterisk
-// keeps the filter across reconnects, but only while the app object lives.
+// connect dials the WebSocket, puts the event filter in place and subscribes
+// the extra event sources; Asterisk keeps the filter across reconnects only
+// while the app object lives, so both are done on every connect.
 func (s *Stream) connect(ctx context.Context) (*websocket.Conn, error) {
 	u, err := eventsURL(s.c.base, s.c.app)
 	if err != nil {
@@ -181,6 +225,13 @@ func (s *Stream) connect(ctx context.Context) (*websocket.Conn, error) {
 	if _, err := s.c.Applications().Filter(ctx, s.c.app, ApplicationFilterParams{Filter: f}); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("ari: set event filter: %w", err)
+	}
+	if len(s.o.EventSources) > 0 {
+		p := ApplicationSubscribeParams{EventSource: s.o.EventSources}
+		if _, err := s.c.Applications().Subscribe(ctx, s.c.app, p); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("ari: subscribe %v: %w", s.o.EventSources, err)
+		}
 	}
 	return conn, nil
 }
@@ -249,7 +300,9 @@ func (s *Stream) push(ctx context.Context, ev Event) bool {
 	}
 }
 
-func notice(typ string) EventBase { return EventBase{Type: typ} }
+func (s *Stream) notice(typ string) EventBase {
+	return EventBase{Type: typ, Application: s.c.app, Timestamp: NewDateTime(s.o.Clock.Now())}
+}
 
 // backoff is the delay before reconnection attempt n (0-based): exponential
 // from min, capped at max, with "equal jitter" (half fixed, half random).

@@ -18,11 +18,13 @@ import (
 
 // fakeARI is an in-process ARI: an events WebSocket and the eventFilter call.
 type fakeARI struct {
-	srv      *httptest.Server
-	mu       sync.Mutex
-	filters  []string
-	conns    int
-	filtered chan struct{}
+	srv     *httptest.Server
+	mu      sync.Mutex
+	filters []string
+	// subscriptions are the eventSource values of POST .../subscription.
+	subscriptions []string
+	conns         int
+	filtered      chan struct{}
 	// script runs per connection (1-based) once the filter is set.
 	script func(n int, ws *websocket.Conn)
 }
@@ -51,6 +53,11 @@ func newFakeARI(t *testing.T, script func(n int, ws *websocket.Conn)) *fakeARI {
 				t.Error("no filter after connect")
 			}
 			f.script(n, ws)
+		case "/ari/applications/switchboard/subscription":
+			f.mu.Lock()
+			f.subscriptions = append(f.subscriptions, r.URL.Query().Get("eventSource"))
+			f.mu.Unlock()
+			_, _ = w.Write([]byte(`{"name":"switchboard"}`))
 		case "/ari/applications/switchboard/eventFilter":
 			b, _ := io.ReadAll(r.Body)
 			f.mu.Lock()
@@ -96,7 +103,8 @@ func TestStreamSetsTheFilterOnEveryConnectAndAnnouncesReconnects(t *testing.T) {
 	})
 	defer close(hold)
 	fake := clock.NewFake(time.Unix(0, 0))
-	s := f.client().NewStream(StreamOptions{Clock: fake, MinBackoff: time.Second, MaxBackoff: 4 * time.Second})
+	s := f.client().NewStream(StreamOptions{Clock: fake, MinBackoff: time.Second, MaxBackoff: 4 * time.Second,
+		EventSources: []string{"endpoint:PJSIP", "deviceState:"}})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- s.Run(ctx) }()
@@ -120,11 +128,17 @@ func TestStreamSetsTheFilterOnEveryConnectAndAnnouncesReconnects(t *testing.T) {
 	if ev := next(t, s.Events()); ev.ChannelIDs()[0] != "c2" {
 		t.Fatalf("event after reconnect %#v", ev)
 	}
+	if st := s.Status(); !st.Connected || st.Reconnects != 1 || st.LastError == nil {
+		t.Fatalf("status %+v", st)
+	}
 	f.mu.Lock()
-	filters := f.filters
+	filters, subs := f.filters, f.subscriptions
 	f.mu.Unlock()
 	if len(filters) != 2 {
 		t.Fatalf("filters %v", filters)
+	}
+	if len(subs) != 2 || subs[0] != "endpoint:PJSIP,deviceState:" {
+		t.Fatalf("subscriptions on each connect: %q", subs)
 	}
 	for _, fl := range filters {
 		var body EventFilter
