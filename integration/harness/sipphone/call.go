@@ -144,6 +144,7 @@ func (c *Call) setState(s State) {
 }
 
 func (c *Call) setEnded(e Ending) {
+	c.p.clearCall(c) // the phone is free before anyone learns the call ended
 	c.mu.Lock()
 	if c.state == Ended {
 		c.mu.Unlock()

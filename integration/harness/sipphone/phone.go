@@ -101,6 +101,12 @@ func Start(ctx context.Context, cfg Config) (*Phone, error) {
 		_ = ua.Close()
 		return nil, fmt.Errorf("sipphone %s: listen: %w", cfg.User, err)
 	}
+	// ServeBackground may return before the socket is bound; a request sent
+	// meanwhile would make sipgo bind the same port itself and fail.
+	if err := waitBound(ctx, ua, cfg.BindHost, port); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("sipphone %s: %w", cfg.User, err)
+	}
 	if cfg.Register {
 		if err := p.register(ctx, runCtx); err != nil {
 			p.Close()
@@ -255,4 +261,20 @@ func FreeUDPPort(host string) (int, error) {
 		return 0, fmt.Errorf("sipphone: free udp port: %w", err)
 	}
 	return strconv.Atoi(port)
+}
+
+// waitBound waits until the user agent's transport layer holds the
+// listening socket on host:port.
+func waitBound(ctx context.Context, ua *sipgo.UserAgent, host string, port int) error {
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	for {
+		if c, err := ua.TransportLayer().GetConnection("udp", addr); err == nil && c != nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("listener on %s did not come up: %w", addr, ctx.Err())
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
 }
