@@ -29,6 +29,20 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	files, err := generate(specs)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(*out, name), src, 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "gen: wrote %d files\n", len(files))
+}
+
+// generate returns every generated file, gofmt-ed, by name.
+func generate(specs []*Spec) (map[string][]byte, error) {
 	models, events := collect(specs)
 	files := map[string]string{
 		"models_gen.go":      genModels(models, events),
@@ -38,15 +52,13 @@ func main() {
 	for name, src := range genREST(specs, models) {
 		files[name] = src
 	}
+	out := map[string][]byte{}
 	for name, src := range files {
 		formatted, err := format.Source([]byte(src))
 		if err != nil {
-			_ = os.WriteFile(filepath.Join(*out, name+".broken"), []byte(src), 0o644)
-			log.Fatalf("format %s: %v", name, err)
+			return nil, fmt.Errorf("format %s: %w", name, err)
 		}
-		if err := os.WriteFile(filepath.Join(*out, name), formatted, 0o644); err != nil {
-			log.Fatal(err)
-		}
+		out[name] = formatted
 	}
-	fmt.Fprintf(os.Stderr, "gen: wrote %d files\n", len(files))
+	return out, nil
 }
