@@ -286,6 +286,9 @@ func (s *Server) hangupLocked(c *channel, h hangupSpec) {
 		s.emitTailLocked(c, target, "ChannelDestroyed", d)
 	}
 	delete(s.channels, c.id)
+	if c.ep != nil {
+		delete(c.ep.chans, c)
+	}
 	if c.snoopOf != nil {
 		c.snoopOf.snoops = removeChan(c.snoopOf.snoops, c)
 	}

@@ -42,7 +42,7 @@ func (s *Server) newPJSIPChannelLocked(id string, kind chanKind, ep *endpoint, d
 	c := s.newChannelLocked(id, "PJSIP/"+ep.name+"-"+s.newNameSuffixLocked(), kind)
 	c.protocolID = randomProtocolID()
 	c.context = ep.context
-	c.ep = ep
+	ep.attach(c)
 	c.dev = dev
 	c.dialString = dialString
 	return c

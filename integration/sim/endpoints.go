@@ -15,6 +15,16 @@ type endpoint struct {
 	callerNumber string
 	lastState    string // last reported online/offline
 	lastDevState string
+	chans        map[*channel]struct{} // live channels on the endpoint
+}
+
+// attach records c as a channel of e.
+func (e *endpoint) attach(c *channel) {
+	c.ep = e
+	if e.chans == nil {
+		e.chans = map[*channel]struct{}{}
+	}
+	e.chans[c] = struct{}{}
 }
 
 func (e *endpoint) origin() string { return endpointOrigin(e.name, e.context) }
@@ -97,11 +107,10 @@ func (e *endpoint) json(s *Server) endpointJSON {
 	if s.contactCountLocked(e.name) > 0 {
 		out.State = "online"
 	}
-	for _, c := range s.sortedChannelsLocked() {
-		if c.ep == e {
-			out.ChannelIDs = append(out.ChannelIDs, c.id)
-		}
+	for c := range e.chans {
+		out.ChannelIDs = append(out.ChannelIDs, c.id)
 	}
+	sort.Strings(out.ChannelIDs)
 	return out
 }
 
@@ -160,8 +169,8 @@ func (s *Server) pjsipDeviceStateLocked(ep *endpoint) string {
 		return "UNAVAILABLE"
 	}
 	ringing, inuse := false, false
-	for _, c := range s.channels {
-		if c.ep != ep || c.hungUp {
+	for c := range ep.chans {
+		if c.hungUp {
 			continue
 		}
 		switch c.state {

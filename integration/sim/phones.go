@@ -247,7 +247,8 @@ func (d *Device) DialWith(target string, o DialOptions) (*Call, error) {
 	}
 	c := s.newChannelLocked("", "PJSIP/"+ep.name+"-"+s.newNameSuffixLocked(), kindInbound)
 	c.protocolID = randomProtocolID()[:16]
-	c.ep, c.dev = ep, d
+	c.dev = d
+	ep.attach(c)
 	c.state = StateRing
 	c.context, c.exten = ep.context, target
 	c.caller = callerIDJSON{Name: ep.callerName, Number: ep.callerNumber}
@@ -267,6 +268,7 @@ func (d *Device) DialWith(target string, o DialOptions) (*Call, error) {
 // Stasis(app,origin,${EXTEN}). A Stasis app without a WebSocket fails the
 // call as Asterisk does: the channel hangs up and the phone gets an error.
 func (s *Server) startDialplanLocked(c *channel, origin, exten string) {
+	ep := c.ep
 	app := s.appName()
 	if s.opts.Dialplan != nil && s.opts.DialplanContexts[c.context] {
 		s.runDialplanLocked(c)
@@ -276,6 +278,7 @@ func (s *Server) startDialplanLocked(c *channel, origin, exten string) {
 		s.log.Info("Stasis app not registered: call fails", "app", app, "channel", c.name)
 		c.hungUp = true
 		delete(s.channels, c.id)
+		delete(ep.chans, c)
 		if c.dev != nil {
 			c.dev.channelGoneLocked(c, 16)
 		}
