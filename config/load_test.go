@@ -126,3 +126,20 @@ func TestMissingConfigFileIsAnError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestFlagHelpShowsEnvironmentNameAndDefault(t *testing.T) {
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	RegisterFlags(fs)
+	for name, want := range map[string]string{
+		"http.port":                   "sets http.port (env SWITCHBOARD_HTTP_PORT; default 8443)",
+		"numbering.extensions":        "default 100-899)",
+		"numbering.emergency_numbers": "default 112,911)",
+		"http.shutdown_timeout":       "default 15s)",
+		"ari.password":                "(env SWITCHBOARD_ARI_PASSWORD)",
+	} {
+		f := fs.Lookup(name)
+		if f == nil || !strings.HasSuffix(f.Usage, want) {
+			t.Errorf("-%s usage %q, want suffix %q", name, f.Usage, want)
+		}
+	}
+}

@@ -127,6 +127,27 @@ func parseInto(v reflect.Value, raw string) error {
 	return nil
 }
 
+// format writes the setting's value in cfg the way flags and environment
+// variables spell it.
+func (s setting) format(cfg *Config) string {
+	v := reflect.ValueOf(cfg).Elem().FieldByIndex(s.index)
+	if m, ok := v.Interface().(encoding.TextMarshaler); ok {
+		b, _ := m.MarshalText()
+		return string(b)
+	}
+	if v.Kind() == reflect.Slice {
+		items := make([]string, v.Len())
+		for i := range items {
+			items[i] = fmt.Sprint(v.Index(i).Interface())
+		}
+		return strings.Join(items, ",")
+	}
+	if v.IsZero() {
+		return ""
+	}
+	return fmt.Sprint(v.Interface())
+}
+
 // checkYAML decodes a YAML value into a scratch value of the setting's
 // type, reporting a readable error when it does not fit.
 func (s setting) checkYAML(n *yaml.Node) error {
@@ -173,8 +194,13 @@ type Flags struct {
 func RegisterFlags(fs *flag.FlagSet) *Flags {
 	f := &Flags{values: make(map[string]string)}
 	fs.StringVar(&f.ConfigFile, "config", "", "YAML configuration `file` (default $"+EnvConfigFile+" or ./"+DefaultFile+" when present)")
+	def := Default()
 	for _, s := range settings() {
-		fs.Func(s.key, "sets "+s.key+" (env "+s.env+")", func(v string) error {
+		usage := "sets " + s.key + " (env " + s.env
+		if d := s.format(&def); d != "" {
+			usage += "; default " + d
+		}
+		fs.Func(s.key, usage+")", func(v string) error {
 			if _, seen := f.values[s.key]; !seen {
 				f.order = append(f.order, s.key)
 			}
