@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -16,9 +17,11 @@ import (
 
 // simBackend is mode (a): the in-process simulator on the shared fake clock.
 type simBackend struct {
-	s    *sim.Server
-	srv  *httptest.Server
-	fake *clock.Fake
+	s      *sim.Server
+	srv    *httptest.Server
+	ami    net.Listener
+	cancel context.CancelFunc
+	fake   *clock.Fake
 }
 
 const simUser, simPassword = "switchboard", "switchboard-sim-pass"
@@ -28,13 +31,24 @@ func newSimBackend(log *slog.Logger, fake *clock.Fake) (*simBackend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("harness: simulator: %w", err)
 	}
-	return &simBackend{s: s, srv: httptest.NewServer(s.Handler()), fake: fake}, nil
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("harness: simulator AMI: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		if err := s.ServeAMI(ctx, ln); err != nil {
+			log.Warn("simulator AMI stopped", "error", err)
+		}
+	}()
+	return &simBackend{s: s, srv: httptest.NewServer(s.Handler()), ami: ln, cancel: cancel, fake: fake}, nil
 }
 
 func (b *simBackend) env() AppEnv {
 	return AppEnv{
 		ARIURL: b.srv.URL + "/ari", ARIUser: simUser, ARIPassword: simPassword,
 		App: "switchboard", Clock: b.fake,
+		AMIAddr: b.ami.Addr().String(), AMIUser: simUser, AMIPassword: simPassword,
 	}
 }
 
@@ -51,7 +65,10 @@ func (b *simBackend) device(ctx context.Context, endpoint, name string, register
 
 func (b *simBackend) failed(testing.TB) {}
 
-func (b *simBackend) close() { b.srv.Close() }
+func (b *simBackend) close() {
+	b.cancel()
+	b.srv.Close()
+}
 
 // simDevice is a device of the simulator.
 type simDevice struct {
