@@ -119,7 +119,12 @@ func (a *App) stasisStart(ctx context.Context, e *ari.StasisStart) {
 		return
 	}
 	id := c.id
-	c.timer = a.clk.AfterFunc(a.o.RingTimeout, func() { a.timers <- id })
+	c.timer = a.clk.AfterFunc(a.o.RingTimeout, func() {
+		select {
+		case a.timers <- id:
+		case <-ctx.Done():
+		}
+	})
 	log("ringing", "legs", len(c.legs), "timeout", a.o.RingTimeout)
 }
 
