@@ -39,7 +39,10 @@ type Options struct {
 	ActionTimeout time.Duration
 	// ReconnectInterval is the pause between connection attempts (default 1 s).
 	ReconnectInterval time.Duration
-	// Keepalive makes amigo ping every 5 s and reconnect on a missed pong.
+	// Keepalive turns on amigo's ping every 5 s (reconnect on a missed pong).
+	// Off by default: amigo v0.1.10's pinger races with its reconnect loop
+	// (go test -race reports it), and Go's TCP keepalive, on by default for
+	// dialled connections, already finds half-open connections.
 	Keepalive bool
 	// QueueSize bounds the typed events waiting for the subscriber (default 1024).
 	QueueSize int
@@ -90,7 +93,10 @@ func New(o Options) (*Client, error) {
 		ActionTimeout: o.ActionTimeout, DialTimeout: o.ActionTimeout,
 		ReconnectInterval: o.ReconnectInterval, Keepalive: o.Keepalive,
 	})
-	c.a.On("connect", func(banner string) { c.log.Info("ami connected", "banner", banner) })
+	c.a.On("connect", func(banner string) {
+		c.log.Info("ami connected", "banner", banner)
+		c.deliver(Connected{Banner: banner})
+	})
 	c.a.On("error", func(msg string) { c.log.Warn("ami connection problem", "detail", msg) })
 	if err := c.a.RegisterDefaultHandler(c.handle); err != nil {
 		return nil, fmt.Errorf("ami: %w", err)
@@ -202,6 +208,11 @@ func (c *Client) handle(m map[string]string) {
 		c.m.security(s.Name, s.Source)
 		c.log.Warn("ami security event", "event", s.Name, "source", s.Source, "account", s.AccountID, "service", s.Service)
 	}
+	c.deliver(ev)
+}
+
+// deliver queues ev for the subscriber without blocking amigo.
+func (c *Client) deliver(ev Event) {
 	select {
 	case c.events <- ev:
 	default:

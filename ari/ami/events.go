@@ -12,6 +12,17 @@ type Event interface {
 	EventName() string
 }
 
+// Connected is delivered after every successful login, the first and each
+// reconnect: AMI keeps no events for a client that was away, so a consumer
+// resynchronises (e.g. PJSIPShowContacts) on it.
+type Connected struct {
+	// Banner is Asterisk's greeting, e.g. "Asterisk Call Manager/9.0.0".
+	Banner string
+}
+
+// EventName reports "Connected" (not an AMI event name; the client's own).
+func (Connected) EventName() string { return "Connected" }
+
 // SecurityEvent is one of Asterisk's security events that point at someone
 // guessing: InvalidAccountID, InvalidPassword, ChallengeResponseFailed,
 // FailedACL.
