@@ -44,6 +44,8 @@ func TestValidateNamesTheOffendingSetting(t *testing.T) {
 		{"code shadowed by an argument code", func(c *Config) { c.Codes = map[CodeID]string{CodeSpyListen: "*9"} }, "codes.FC-SPY-WHISPER"},
 		{"announce swallowed by pickup", func(c *Config) { c.Codes = map[CodeID]string{CodeAnnounceWAN: "**111"} }, "codes.FC-ANNOUNCE-WAN"},
 		{"fixed code swallowed by forward", func(c *Config) { c.Codes = map[CodeID]string{CodeDNDOn: "*71102"} }, "codes.FC-DND-ON"},
+		{"fixed code swallowed by forward to external", func(c *Config) { c.Codes = map[CodeID]string{CodeDNDOn: "*719123"} }, "codes.FC-DND-ON"},
+		{"fixed code swallowed by queue login", func(c *Config) { c.Codes = map[CodeID]string{CodeDNDOff: "*93600"} }, "codes.FC-DND-OFF"},
 		{"code without star", func(c *Config) { c.Codes = map[CodeID]string{CodeDNDOn: "74"} }, "codes.FC-DND-ON"},
 		{"code with hash", func(c *Config) { c.Codes = map[CodeID]string{CodeDNDOn: "*7#"} }, "codes.FC-DND-ON"},
 		{"unknown code id", func(c *Config) { c.Codes = map[CodeID]string{"FC-NOPE": "*77"} }, "codes.FC-NOPE"},
