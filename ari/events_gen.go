@@ -62,6 +62,9 @@ type ApplicationMoveFailed struct {
 	Destination string   `json:"destination"`
 }
 
+// EventType reports "ApplicationMoveFailed", also for a value built without its Type field.
+func (*ApplicationMoveFailed) EventType() string { return "ApplicationMoveFailed" }
+
 // ChannelIDs returns the ids of the channels this ApplicationMoveFailed concerns.
 func (e *ApplicationMoveFailed) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -79,6 +82,9 @@ func (e *ApplicationMoveFailed) BridgeIDs() []string {
 type ApplicationRegistered struct {
 	EventBase
 }
+
+// EventType reports "ApplicationRegistered", also for a value built without its Type field.
+func (*ApplicationRegistered) EventType() string { return "ApplicationRegistered" }
 
 // ChannelIDs returns the ids of the channels this ApplicationRegistered concerns.
 func (e *ApplicationRegistered) ChannelIDs() []string {
@@ -98,6 +104,9 @@ type ApplicationReplaced struct {
 	EventBase
 }
 
+// EventType reports "ApplicationReplaced", also for a value built without its Type field.
+func (*ApplicationReplaced) EventType() string { return "ApplicationReplaced" }
+
 // ChannelIDs returns the ids of the channels this ApplicationReplaced concerns.
 func (e *ApplicationReplaced) ChannelIDs() []string {
 	return nil
@@ -113,6 +122,9 @@ func (e *ApplicationReplaced) BridgeIDs() []string {
 type ApplicationUnregistered struct {
 	EventBase
 }
+
+// EventType reports "ApplicationUnregistered", also for a value built without its Type field.
+func (*ApplicationUnregistered) EventType() string { return "ApplicationUnregistered" }
 
 // ChannelIDs returns the ids of the channels this ApplicationUnregistered concerns.
 func (e *ApplicationUnregistered) ChannelIDs() []string {
@@ -162,6 +174,9 @@ type BridgeAttendedTransfer struct {
 	TransfererSecondLegBridge *Bridge `json:"transferer_second_leg_bridge,omitempty"`
 }
 
+// EventType reports "BridgeAttendedTransfer", also for a value built without its Type field.
+func (*BridgeAttendedTransfer) EventType() string { return "BridgeAttendedTransfer" }
+
 // ChannelIDs returns the ids of the channels this BridgeAttendedTransfer concerns.
 func (e *BridgeAttendedTransfer) ChannelIDs() []string {
 	ids := make([]string, 0, 8)
@@ -209,6 +224,9 @@ type BridgeBlindTransfer struct {
 	Transferee *Channel `json:"transferee,omitempty"`
 }
 
+// EventType reports "BridgeBlindTransfer", also for a value built without its Type field.
+func (*BridgeBlindTransfer) EventType() string { return "BridgeBlindTransfer" }
+
 // ChannelIDs returns the ids of the channels this BridgeBlindTransfer concerns.
 func (e *BridgeBlindTransfer) ChannelIDs() []string {
 	ids := make([]string, 0, 3)
@@ -232,6 +250,9 @@ type BridgeCreated struct {
 	Bridge Bridge `json:"bridge"`
 }
 
+// EventType reports "BridgeCreated", also for a value built without its Type field.
+func (*BridgeCreated) EventType() string { return "BridgeCreated" }
+
 // ChannelIDs returns the ids of the channels this BridgeCreated concerns.
 func (e *BridgeCreated) ChannelIDs() []string {
 	return nil
@@ -250,6 +271,9 @@ type BridgeDestroyed struct {
 	EventBase
 	Bridge Bridge `json:"bridge"`
 }
+
+// EventType reports "BridgeDestroyed", also for a value built without its Type field.
+func (*BridgeDestroyed) EventType() string { return "BridgeDestroyed" }
 
 // ChannelIDs returns the ids of the channels this BridgeDestroyed concerns.
 func (e *BridgeDestroyed) ChannelIDs() []string {
@@ -271,6 +295,9 @@ type BridgeMerged struct {
 	BridgeFrom Bridge `json:"bridge_from"`
 }
 
+// EventType reports "BridgeMerged", also for a value built without its Type field.
+func (*BridgeMerged) EventType() string { return "BridgeMerged" }
+
 // ChannelIDs returns the ids of the channels this BridgeMerged concerns.
 func (e *BridgeMerged) ChannelIDs() []string {
 	return nil
@@ -291,6 +318,9 @@ type BridgeVideoSourceChanged struct {
 	Bridge           Bridge `json:"bridge"`
 	OldVideoSourceID string `json:"old_video_source_id,omitempty"`
 }
+
+// EventType reports "BridgeVideoSourceChanged", also for a value built without its Type field.
+func (*BridgeVideoSourceChanged) EventType() string { return "BridgeVideoSourceChanged" }
 
 // ChannelIDs returns the ids of the channels this BridgeVideoSourceChanged concerns.
 func (e *BridgeVideoSourceChanged) ChannelIDs() []string {
@@ -316,6 +346,9 @@ type CallBroadcast struct {
 	Channel Channel `json:"channel"`
 }
 
+// EventType reports "CallBroadcast", also for a value built without its Type field.
+func (*CallBroadcast) EventType() string { return "CallBroadcast" }
+
 // ChannelIDs returns the ids of the channels this CallBroadcast concerns.
 func (e *CallBroadcast) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -337,6 +370,9 @@ type CallClaimed struct {
 	// The name of the ARI application that claimed the channel.
 	WinnerApp string `json:"winner_app"`
 }
+
+// EventType reports "CallClaimed", also for a value built without its Type field.
+func (*CallClaimed) EventType() string { return "CallClaimed" }
 
 // ChannelIDs returns the ids of the channels this CallClaimed concerns.
 func (e *CallClaimed) ChannelIDs() []string {
@@ -361,6 +397,9 @@ type ChannelCallerId struct {
 	Channel Channel `json:"channel"`
 }
 
+// EventType reports "ChannelCallerId", also for a value built without its Type field.
+func (*ChannelCallerId) EventType() string { return "ChannelCallerId" }
+
 // ChannelIDs returns the ids of the channels this ChannelCallerId concerns.
 func (e *ChannelCallerId) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -381,6 +420,9 @@ type ChannelConnectedLine struct {
 	Channel Channel `json:"channel"`
 }
 
+// EventType reports "ChannelConnectedLine", also for a value built without its Type field.
+func (*ChannelConnectedLine) EventType() string { return "ChannelConnectedLine" }
+
 // ChannelIDs returns the ids of the channels this ChannelConnectedLine concerns.
 func (e *ChannelConnectedLine) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -399,6 +441,9 @@ type ChannelCreated struct {
 	EventBase
 	Channel Channel `json:"channel"`
 }
+
+// EventType reports "ChannelCreated", also for a value built without its Type field.
+func (*ChannelCreated) EventType() string { return "ChannelCreated" }
 
 // ChannelIDs returns the ids of the channels this ChannelCreated concerns.
 func (e *ChannelCreated) ChannelIDs() []string {
@@ -425,6 +470,9 @@ type ChannelDestroyed struct {
 	TechCause *int `json:"tech_cause,omitempty"`
 }
 
+// EventType reports "ChannelDestroyed", also for a value built without its Type field.
+func (*ChannelDestroyed) EventType() string { return "ChannelDestroyed" }
+
 // ChannelIDs returns the ids of the channels this ChannelDestroyed concerns.
 func (e *ChannelDestroyed) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -448,6 +496,9 @@ type ChannelDialplan struct {
 	// The data to be passed to the application.
 	DialplanAppData string `json:"dialplan_app_data"`
 }
+
+// EventType reports "ChannelDialplan", also for a value built without its Type field.
+func (*ChannelDialplan) EventType() string { return "ChannelDialplan" }
 
 // ChannelIDs returns the ids of the channels this ChannelDialplan concerns.
 func (e *ChannelDialplan) ChannelIDs() []string {
@@ -473,6 +524,9 @@ type ChannelDtmfReceived struct {
 	DurationMs int `json:"duration_ms"`
 }
 
+// EventType reports "ChannelDtmfReceived", also for a value built without its Type field.
+func (*ChannelDtmfReceived) EventType() string { return "ChannelDtmfReceived" }
+
 // ChannelIDs returns the ids of the channels this ChannelDtmfReceived concerns.
 func (e *ChannelDtmfReceived) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -492,6 +546,9 @@ type ChannelEnteredBridge struct {
 	Bridge  Bridge   `json:"bridge"`
 	Channel *Channel `json:"channel,omitempty"`
 }
+
+// EventType reports "ChannelEnteredBridge", also for a value built without its Type field.
+func (*ChannelEnteredBridge) EventType() string { return "ChannelEnteredBridge" }
 
 // ChannelIDs returns the ids of the channels this ChannelEnteredBridge concerns.
 func (e *ChannelEnteredBridge) ChannelIDs() []string {
@@ -521,6 +578,9 @@ type ChannelHangupRequest struct {
 	TechCause *int `json:"tech_cause,omitempty"`
 }
 
+// EventType reports "ChannelHangupRequest", also for a value built without its Type field.
+func (*ChannelHangupRequest) EventType() string { return "ChannelHangupRequest" }
+
 // ChannelIDs returns the ids of the channels this ChannelHangupRequest concerns.
 func (e *ChannelHangupRequest) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -542,6 +602,9 @@ type ChannelHold struct {
 	MusicClass string `json:"musicclass,omitempty"`
 }
 
+// EventType reports "ChannelHold", also for a value built without its Type field.
+func (*ChannelHold) EventType() string { return "ChannelHold" }
+
 // ChannelIDs returns the ids of the channels this ChannelHold concerns.
 func (e *ChannelHold) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -561,6 +624,9 @@ type ChannelLeftBridge struct {
 	Bridge  Bridge  `json:"bridge"`
 	Channel Channel `json:"channel"`
 }
+
+// EventType reports "ChannelLeftBridge", also for a value built without its Type field.
+func (*ChannelLeftBridge) EventType() string { return "ChannelLeftBridge" }
 
 // ChannelIDs returns the ids of the channels this ChannelLeftBridge concerns.
 func (e *ChannelLeftBridge) ChannelIDs() []string {
@@ -582,6 +648,9 @@ type ChannelStateChange struct {
 	EventBase
 	Channel Channel `json:"channel"`
 }
+
+// EventType reports "ChannelStateChange", also for a value built without its Type field.
+func (*ChannelStateChange) EventType() string { return "ChannelStateChange" }
 
 // ChannelIDs returns the ids of the channels this ChannelStateChange concerns.
 func (e *ChannelStateChange) ChannelIDs() []string {
@@ -605,6 +674,9 @@ type ChannelTalkingFinished struct {
 	Duration int `json:"duration"`
 }
 
+// EventType reports "ChannelTalkingFinished", also for a value built without its Type field.
+func (*ChannelTalkingFinished) EventType() string { return "ChannelTalkingFinished" }
+
 // ChannelIDs returns the ids of the channels this ChannelTalkingFinished concerns.
 func (e *ChannelTalkingFinished) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -625,6 +697,9 @@ type ChannelTalkingStarted struct {
 	Channel Channel `json:"channel"`
 }
 
+// EventType reports "ChannelTalkingStarted", also for a value built without its Type field.
+func (*ChannelTalkingStarted) EventType() string { return "ChannelTalkingStarted" }
+
 // ChannelIDs returns the ids of the channels this ChannelTalkingStarted concerns.
 func (e *ChannelTalkingStarted) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -644,6 +719,9 @@ type ChannelToneDetected struct {
 	// The channel the tone was detected on.
 	Channel Channel `json:"channel"`
 }
+
+// EventType reports "ChannelToneDetected", also for a value built without its Type field.
+func (*ChannelToneDetected) EventType() string { return "ChannelToneDetected" }
 
 // ChannelIDs returns the ids of the channels this ChannelToneDetected concerns.
 func (e *ChannelToneDetected) ChannelIDs() []string {
@@ -667,6 +745,9 @@ type ChannelTransfer struct {
 	// Transfer State
 	State string `json:"state,omitempty"`
 }
+
+// EventType reports "ChannelTransfer", also for a value built without its Type field.
+func (*ChannelTransfer) EventType() string { return "ChannelTransfer" }
 
 // ChannelIDs returns the ids of the channels this ChannelTransfer concerns.
 func (e *ChannelTransfer) ChannelIDs() []string {
@@ -692,6 +773,9 @@ type ChannelUnhold struct {
 	// The channel that initiated the unhold event.
 	Channel Channel `json:"channel"`
 }
+
+// EventType reports "ChannelUnhold", also for a value built without its Type field.
+func (*ChannelUnhold) EventType() string { return "ChannelUnhold" }
 
 // ChannelIDs returns the ids of the channels this ChannelUnhold concerns.
 func (e *ChannelUnhold) ChannelIDs() []string {
@@ -721,6 +805,9 @@ type ChannelUserevent struct {
 	UserEvent map[string]any `json:"userevent"`
 }
 
+// EventType reports "ChannelUserevent", also for a value built without its Type field.
+func (*ChannelUserevent) EventType() string { return "ChannelUserevent" }
+
 // ChannelIDs returns the ids of the channels this ChannelUserevent concerns.
 func (e *ChannelUserevent) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -747,6 +834,9 @@ type ChannelVarset struct {
 	Variable string `json:"variable"`
 }
 
+// EventType reports "ChannelVarset", also for a value built without its Type field.
+func (*ChannelVarset) EventType() string { return "ChannelVarset" }
+
 // ChannelIDs returns the ids of the channels this ChannelVarset concerns.
 func (e *ChannelVarset) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -767,6 +857,9 @@ type ContactStatusChange struct {
 	Endpoint    Endpoint    `json:"endpoint"`
 }
 
+// EventType reports "ContactStatusChange", also for a value built without its Type field.
+func (*ContactStatusChange) EventType() string { return "ContactStatusChange" }
+
 // ChannelIDs returns the ids of the channels this ContactStatusChange concerns.
 func (e *ContactStatusChange) ChannelIDs() []string {
 	return nil
@@ -784,6 +877,9 @@ type DeviceStateChanged struct {
 	// Device state object
 	DeviceState DeviceState `json:"device_state"`
 }
+
+// EventType reports "DeviceStateChanged", also for a value built without its Type field.
+func (*DeviceStateChanged) EventType() string { return "DeviceStateChanged" }
 
 // ChannelIDs returns the ids of the channels this DeviceStateChanged concerns.
 func (e *DeviceStateChanged) ChannelIDs() []string {
@@ -812,6 +908,9 @@ type Dial struct {
 	Peer Channel `json:"peer"`
 }
 
+// EventType reports "Dial", also for a value built without its Type field.
+func (*Dial) EventType() string { return "Dial" }
+
 // ChannelIDs returns the ids of the channels this Dial concerns.
 func (e *Dial) ChannelIDs() []string {
 	ids := make([]string, 0, 3)
@@ -832,6 +931,9 @@ type EndpointStateChange struct {
 	Endpoint Endpoint `json:"endpoint"`
 }
 
+// EventType reports "EndpointStateChange", also for a value built without its Type field.
+func (*EndpointStateChange) EventType() string { return "EndpointStateChange" }
+
 // ChannelIDs returns the ids of the channels this EndpointStateChange concerns.
 func (e *EndpointStateChange) ChannelIDs() []string {
 	return nil
@@ -849,6 +951,9 @@ type MissingParams struct {
 	// A list of the missing parameters
 	Params []string `json:"params"`
 }
+
+// EventType reports "MissingParams", also for a value built without its Type field.
+func (*MissingParams) EventType() string { return "MissingParams" }
 
 // ChannelIDs returns the ids of the channels this MissingParams concerns.
 func (e *MissingParams) ChannelIDs() []string {
@@ -868,6 +973,9 @@ type PeerStatusChange struct {
 	Peer     Peer     `json:"peer"`
 }
 
+// EventType reports "PeerStatusChange", also for a value built without its Type field.
+func (*PeerStatusChange) EventType() string { return "PeerStatusChange" }
+
 // ChannelIDs returns the ids of the channels this PeerStatusChange concerns.
 func (e *PeerStatusChange) ChannelIDs() []string {
 	return nil
@@ -885,6 +993,9 @@ type PlaybackContinuing struct {
 	// Playback control object
 	Playback Playback `json:"playback"`
 }
+
+// EventType reports "PlaybackContinuing", also for a value built without its Type field.
+func (*PlaybackContinuing) EventType() string { return "PlaybackContinuing" }
 
 // ChannelIDs returns the ids of the channels this PlaybackContinuing concerns.
 func (e *PlaybackContinuing) ChannelIDs() []string {
@@ -908,6 +1019,9 @@ type PlaybackFinished struct {
 	Playback Playback `json:"playback"`
 }
 
+// EventType reports "PlaybackFinished", also for a value built without its Type field.
+func (*PlaybackFinished) EventType() string { return "PlaybackFinished" }
+
 // ChannelIDs returns the ids of the channels this PlaybackFinished concerns.
 func (e *PlaybackFinished) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -929,6 +1043,9 @@ type PlaybackStarted struct {
 	// Playback control object
 	Playback Playback `json:"playback"`
 }
+
+// EventType reports "PlaybackStarted", also for a value built without its Type field.
+func (*PlaybackStarted) EventType() string { return "PlaybackStarted" }
 
 // ChannelIDs returns the ids of the channels this PlaybackStarted concerns.
 func (e *PlaybackStarted) ChannelIDs() []string {
@@ -963,6 +1080,9 @@ type RESTResponse struct {
 	URI string `json:"uri"`
 }
 
+// EventType reports "RESTResponse", also for a value built without its Type field.
+func (*RESTResponse) EventType() string { return "RESTResponse" }
+
 // ChannelIDs returns the ids of the channels this RESTResponse concerns.
 func (e *RESTResponse) ChannelIDs() []string {
 	return nil
@@ -980,6 +1100,9 @@ type RecordingFailed struct {
 	// Recording control object
 	Recording LiveRecording `json:"recording"`
 }
+
+// EventType reports "RecordingFailed", also for a value built without its Type field.
+func (*RecordingFailed) EventType() string { return "RecordingFailed" }
 
 // ChannelIDs returns the ids of the channels this RecordingFailed concerns.
 func (e *RecordingFailed) ChannelIDs() []string {
@@ -1003,6 +1126,9 @@ type RecordingFinished struct {
 	Recording LiveRecording `json:"recording"`
 }
 
+// EventType reports "RecordingFinished", also for a value built without its Type field.
+func (*RecordingFinished) EventType() string { return "RecordingFinished" }
+
 // ChannelIDs returns the ids of the channels this RecordingFinished concerns.
 func (e *RecordingFinished) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -1025,6 +1151,9 @@ type RecordingStarted struct {
 	Recording LiveRecording `json:"recording"`
 }
 
+// EventType reports "RecordingStarted", also for a value built without its Type field.
+func (*RecordingStarted) EventType() string { return "RecordingStarted" }
+
 // ChannelIDs returns the ids of the channels this RecordingStarted concerns.
 func (e *RecordingStarted) ChannelIDs() []string {
 	ids := make([]string, 0, 1)
@@ -1045,6 +1174,9 @@ type StasisEnd struct {
 	EventBase
 	Channel Channel `json:"channel"`
 }
+
+// EventType reports "StasisEnd", also for a value built without its Type field.
+func (*StasisEnd) EventType() string { return "StasisEnd" }
 
 // ChannelIDs returns the ids of the channels this StasisEnd concerns.
 func (e *StasisEnd) ChannelIDs() []string {
@@ -1068,6 +1200,9 @@ type StasisStart struct {
 	ReplaceChannel *Channel `json:"replace_channel,omitempty"`
 }
 
+// EventType reports "StasisStart", also for a value built without its Type field.
+func (*StasisStart) EventType() string { return "StasisStart" }
+
 // ChannelIDs returns the ids of the channels this StasisStart concerns.
 func (e *StasisStart) ChannelIDs() []string {
 	ids := make([]string, 0, 2)
@@ -1088,6 +1223,9 @@ type TextMessageReceived struct {
 	Endpoint *Endpoint   `json:"endpoint,omitempty"`
 	Message  TextMessage `json:"message"`
 }
+
+// EventType reports "TextMessageReceived", also for a value built without its Type field.
+func (*TextMessageReceived) EventType() string { return "TextMessageReceived" }
 
 // ChannelIDs returns the ids of the channels this TextMessageReceived concerns.
 func (e *TextMessageReceived) ChannelIDs() []string {

@@ -195,3 +195,10 @@ func TestDateTimeParsesAsteriskTimestamps(t *testing.T) {
 		t.Fatalf("format %s", NewDateTime(tm))
 	}
 }
+
+func TestEventTypeIsKnownWithoutTheTypeField(t *testing.T) {
+	var ev Event = &ChannelDestroyed{Cause: 16}
+	if ev.EventType() != "ChannelDestroyed" {
+		t.Fatalf("EventType %q", ev.EventType())
+	}
+}

@@ -130,6 +130,8 @@ func genEvents(models map[string]Model, events map[string]bool) string {
 	b.WriteString("}\n\n")
 	for _, n := range names {
 		writeStruct(&b, n, models[n], "EventBase", models)
+		fmt.Fprintf(&b, "// EventType reports %q, also for a value built without its Type field.\n", n)
+		fmt.Fprintf(&b, "func (*%s) EventType() string { return %q }\n\n", n, n)
 		writeIDs(&b, n, models[n], models)
 	}
 	b.WriteString("// newEvent returns an empty event of the given type, or nil when the type is unknown.\n")
