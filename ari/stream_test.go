@@ -250,3 +250,53 @@ func TestEventsURLFollowsTheBaseURL(t *testing.T) {
 		t.Fatalf("%s %v", u, err)
 	}
 }
+
+func TestStreamGivesUpOnASilentConnection(t *testing.T) {
+	hold := make(chan struct{})
+	f := newFakeARI(t, func(n int, ws *websocket.Conn) {
+		<-hold // never reads, so never answers pings
+	})
+	defer close(hold)
+	s := f.client().NewStream(StreamOptions{Clock: clock.NewFake(time.Unix(0, 0)),
+		PingInterval: 30 * time.Millisecond, PongWait: 120 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = s.Run(ctx) }()
+	if _, ok := next(t, s.Events()).(*StreamConnected); !ok {
+		t.Fatal("no connect notice")
+	}
+	d, ok := next(t, s.Events()).(*StreamDisconnected)
+	if !ok || d.Err == nil {
+		t.Fatalf("silent connection not dropped: %#v", d)
+	}
+}
+
+func TestStreamAnswersPingsFromAsterisk(t *testing.T) {
+	pong := make(chan string, 1)
+	hold := make(chan struct{})
+	f := newFakeARI(t, func(n int, ws *websocket.Conn) {
+		ws.SetPongHandler(func(data string) error { pong <- data; return nil })
+		_ = ws.WriteControl(websocket.PingMessage, []byte("hi"), time.Now().Add(time.Second))
+		go func() {
+			for {
+				if _, _, err := ws.ReadMessage(); err != nil {
+					return
+				}
+			}
+		}()
+		<-hold
+	})
+	defer close(hold)
+	s := f.client().NewStream(StreamOptions{Clock: clock.NewFake(time.Unix(0, 0))})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = s.Run(ctx) }()
+	select {
+	case got := <-pong:
+		if got != "hi" {
+			t.Fatalf("pong %q", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no pong")
+	}
+}
