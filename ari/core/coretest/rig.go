@@ -40,7 +40,10 @@ var Start = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
 // New starts the simulator and an engine running h; everything stops at the
 // end of the test.
-func New(t testing.TB, h core.Handler) *Rig {
+func New(t testing.TB, h core.Handler) *Rig { return NewObserved(t, h, nil) }
+
+// NewObserved is New with an observer of the calls (call records).
+func NewObserved(t testing.TB, h core.Handler, obs core.Observer) *Rig {
 	t.Helper()
 	clk := clock.NewFake(Start)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -55,7 +58,7 @@ func New(t testing.TB, h core.Handler) *Rig {
 	tr := &http.Transport{}
 	client := ari.New(ari.Options{BaseURL: srv.URL + "/ari", Username: "switchboard", Password: "switchboard",
 		Application: "switchboard", Logger: log, HTTPClient: &http.Client{Transport: tr}})
-	e := core.New(core.Options{Client: client, Clock: clk, Logger: log, Handler: h,
+	e := core.New(core.Options{Client: client, Clock: clk, Logger: log, Handler: h, Observer: obs,
 		Stream: ari.StreamOptions{Clock: clock.Real{}, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}})
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &Rig{T: t, Clock: clk, Sim: s, Client: client, Engine: e, cancel: cancel, done: make(chan error, 1), srv: srv, tr: tr}

@@ -74,6 +74,7 @@ func (r *Router) ServeCall(ctx context.Context, c *core.Call) error {
 			return reject(ctx, c, "ss-noservice")
 		}
 		req.Caller, req.CallerNumber = ext, ext.Number
+		c.Annotate(ctx, "from_ext", ext.Number)
 		caller.Extension = ext.Number
 		if cl, err := dialplan.ParseClass(ext.OutboundClass); err == nil {
 			caller.Class = cl
@@ -90,6 +91,9 @@ func (r *Router) ServeCall(ctx context.Context, c *core.Call) error {
 	}
 	req.Route = route
 	c.Annotate(ctx, "to", route.Number)
+	if route.Kind == dialplan.KindExtension || (route.Kind == dialplan.KindFeatureCode && route.Target == dialplan.KindExtension) {
+		c.Annotate(ctx, "to_ext", route.Number)
+	}
 	if req.Caller != nil && c.Note("type") == "" {
 		if route.Kind == dialplan.KindExternal || route.Kind == dialplan.KindEmergency {
 			c.Annotate(ctx, "type", "outbound")
@@ -100,7 +104,6 @@ func (r *Router) ServeCall(ctx context.Context, c *core.Call) error {
 	h := r.kinds[route.Kind]
 	if route.Kind == dialplan.KindFeatureCode {
 		h = r.codes[route.Code]
-		c.Annotate(ctx, "to", route.Dialled)
 	}
 	if h == nil {
 		c.Trace(ctx, "reject", fmt.Sprintf("no feature serves %s %s", route.Kind, route.Code))

@@ -1,0 +1,117 @@
+package records_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/ari/core"
+	"github.com/switchboard-pbx/switchboard/ari/core/coretest"
+	"github.com/switchboard-pbx/switchboard/ari/feature/records"
+	"github.com/switchboard-pbx/switchboard/integration/sim"
+	"github.com/switchboard-pbx/switchboard/store"
+)
+
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "sb.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// internalCall annotates the call like the router does and rings the
+// dialled extension.
+var internalCall = core.HandlerFunc(func(ctx context.Context, c *core.Call) error {
+	c.Annotate(ctx, "type", "internal")
+	c.Annotate(ctx, "from", "101")
+	c.Annotate(ctx, "from_ext", "101")
+	c.Annotate(ctx, "to", c.Dialled)
+	c.Annotate(ctx, "to_ext", c.Dialled)
+	c.Trace(ctx, "ring", c.Dialled)
+	res, err := c.Dial(ctx, []core.Target{{Label: c.Dialled, Endpoint: "PJSIP/" + c.Dialled, Tag: "original"}}, 30*time.Second)
+	if err != nil || res.Outcome != core.Answered {
+		return err
+	}
+	if _, err := c.Connect(ctx, res.Leg); err != nil {
+		return err
+	}
+	_, err = c.Talk(ctx, nil, c.Caller, res.Leg)
+	return err
+})
+
+func TestAnsweredCallLeavesOneClosedRecordInBothCallLogs(t *testing.T) {
+	st := openStore(t)
+	rec := records.New(st.Calls, nil)
+	r := coretest.NewObserved(t, internalCall, rec)
+	a, b := r.Device("101"), r.Device("102")
+	out := r.Dial(a, "102")
+	in := r.Answer(b)
+	r.WaitState(out, sim.CallUp)
+	r.Advance(42 * time.Second)
+	_ = out.Hangup()
+	r.WaitState(in, sim.CallEnded)
+	r.WaitIdle()
+	r.Stop()
+	rec.Close()
+
+	for _, ext := range []string{"101", "102"} {
+		page, err := st.Calls.Log(context.Background(), store.CallLogQuery{Extension: ext})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Calls) != 1 {
+			t.Fatalf("%s's call log has %d calls, want 1", ext, len(page.Calls))
+		}
+		got := page.Calls[0]
+		if got.Type != "internal" || got.FromNumber != "101" || got.ToNumber != "102" || got.Disposition != store.DispAnswered {
+			t.Errorf("%s's call log line = %+v", ext, got)
+		}
+		if got.DurationSec < 41 || got.DurationSec > 43 {
+			t.Errorf("duration = %d s, want 42", got.DurationSec)
+		}
+	}
+	full, err := st.Calls.GetByUID(context.Background(), callUID(t, st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.State != store.CallClosed || len(full.Trace) != 1 || full.Trace[0].Step != "ring" {
+		t.Errorf("record = %+v", full)
+	}
+}
+
+func TestUnansweredCallIsRecordedAsNoAnswer(t *testing.T) {
+	st := openStore(t)
+	rec := records.New(st.Calls, nil)
+	r := coretest.NewObserved(t, internalCall, rec)
+	a := r.Device("101")
+	r.Device("102")
+	out := r.Dial(a, "102")
+	r.Advance(31 * time.Second)
+	r.WaitState(out, sim.CallEnded)
+	r.WaitIdle()
+	r.Stop()
+	rec.Close()
+	page, err := st.Calls.Log(context.Background(), store.CallLogQuery{Extension: "102"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Calls) != 1 || page.Calls[0].Disposition != store.DispNoAnswer {
+		t.Fatalf("102's call log = %+v", page.Calls)
+	}
+}
+
+func callUID(t *testing.T, st *store.Store) string {
+	t.Helper()
+	var uid string
+	if err := st.DB().Table("call_records").Select("uid").Limit(1).Scan(&uid).Error; err != nil || uid == "" {
+		t.Fatalf("no call record: %v", err)
+	}
+	return uid
+}
