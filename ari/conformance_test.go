@@ -168,3 +168,59 @@ func TestEveryEventTypeOfTheDescriptionDecodesToItsStruct(t *testing.T) {
 		}
 	}
 }
+
+// sampleOf builds a JSON value of description type typ with every property
+// of every model set.
+func sampleOf(spec map[string]specFile, typ string, depth int) any {
+	if inner, ok := strings.CutPrefix(typ, "List["); ok {
+		return []any{sampleOf(spec, strings.TrimSuffix(inner, "]"), depth)}
+	}
+	switch typ {
+	case "string":
+		return "s"
+	case "int", "long":
+		return 7.0
+	case "double":
+		return 1.5
+	case "boolean":
+		return true
+	case "Date":
+		return "2026-11-25T21:05:31.991+0000"
+	case "object":
+		return map[string]any{"k": "v"}
+	}
+	for _, s := range spec {
+		if m, ok := s.Models[typ]; ok {
+			obj := map[string]any{}
+			if depth > 4 {
+				return obj
+			}
+			for name, p := range m.Properties {
+				obj[name] = sampleOf(spec, p.Type, depth+1)
+			}
+			return obj
+		}
+	}
+	panic("unknown type " + typ)
+}
+
+func TestEveryEventDecodesEveryFieldOfTheDescription(t *testing.T) {
+	spec := loadSpec(t)
+	for _, typ := range EventTypes {
+		obj := sampleOf(spec, typ, 0).(map[string]any)
+		obj["type"], obj["application"], obj["asterisk_id"] = typ, "switchboard", "02:fc"
+		obj["timestamp"] = "2026-11-25T21:05:31.991+0000"
+		raw, _ := json.Marshal(obj)
+		ev, err := DecodeEvent(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", typ, err)
+		}
+		again, _ := json.Marshal(ev)
+		var want, got any
+		_ = json.Unmarshal(raw, &want)
+		_ = json.Unmarshal(again, &got)
+		if !reflect.DeepEqual(want, got) {
+			t.Errorf("%s lost fields\nwant %s\ngot  %s", typ, raw, again)
+		}
+	}
+}
