@@ -93,6 +93,9 @@ func (f *faxSession) run(ctx context.Context, d *DialplanChannel) {
 			{"FAXPAGES", pages}} {
 			d.SetVar(kv[0], kv[1])
 		}
+		d.s.AMIEvent("ReceiveFAX", "Channel", d.Name(), "Uniqueid", d.ID(), "RemoteStationID", "",
+			"LocalStationID", "", "PagesTransferred", pages, "Resolution", "8031", "TransferRate", "14400",
+			"FileName", fmt.Sprintf("/var/spool/asterisk/fax/rx-%s.tif", d.ID()))
 		d.Signal("fax:received")
 		d.Exec("Hangup", "")
 		d.Hangup(16)
@@ -122,5 +125,8 @@ func (f *faxSession) run(ctx context.Context, d *DialplanChannel) {
 			{"FAXPAGES", pages}} {
 			d.SetVar(kv[0], kv[1])
 		}
+		d.s.AMIEvent("SendFAX", "Channel", d.Name(), "Uniqueid", d.ID(), "RemoteStationID", "",
+			"LocalStationID", "", "PagesTransferred", pages, "Resolution", "8031", "TransferRate", "14400",
+			"FileName", "/var/spool/asterisk/fax/tx.tif")
 	}
 }

@@ -205,7 +205,7 @@ func TestEventFilterSurvivesReconnectAndASecondSocketReplacesTheFirst(t *testing
 	if st != 200 {
 		t.Fatal(st)
 	}
-	e.connect("switchboard") // a second socket for the same app
+	e.connect("switchboard")               // a second socket for the same app
 	e.waitEvent("ApplicationReplaced", "") // read from the first socket
 	a, _ := e.s.Phone("201").Devices()[0].Dial("300")
 	e.do("DELETE", "/channels/"+a.ChannelID(), nil, nil)
