@@ -49,6 +49,7 @@ func (e *adminEnv) admin(t *testing.T, stdin string, wantCode int, args ...strin
 var printedPassword = regexp.MustCompile(`password: (\S+)`)
 
 func TestAdminCreatesAccountsWithGeneratedOrGivenPasswords(t *testing.T) {
+	t.Parallel()
 	e := newAdminEnv(t)
 	ctx := context.Background()
 	out := e.admin(t, "", 0, "create-account", "-username", "alice", "-role", "operator")
@@ -78,6 +79,7 @@ func TestAdminCreatesAccountsWithGeneratedOrGivenPasswords(t *testing.T) {
 }
 
 func TestAdminResetsAndLocksAccounts(t *testing.T) {
+	t.Parallel()
 	e := newAdminEnv(t)
 	ctx := context.Background()
 	e.admin(t, "", 0, "create-account", "-username", "carol", "-password", "first-password")
@@ -102,6 +104,7 @@ func TestAdminResetsAndLocksAccounts(t *testing.T) {
 }
 
 func TestAdminTogglesPortalAndOperatorRoleOfAnExtension(t *testing.T) {
+	t.Parallel()
 	e := newAdminEnv(t)
 	ctx := context.Background()
 	if _, err := e.st.Extensions.CheckPortalLogin(ctx, "201", "initial-pw"); !errors.Is(err, store.ErrBadCredentials) {
@@ -135,6 +138,7 @@ func TestAdminTogglesPortalAndOperatorRoleOfAnExtension(t *testing.T) {
 }
 
 func TestAdminWithoutActionListsActions(t *testing.T) {
+	t.Parallel()
 	a := newTestApp("")
 	if code := a.run(context.Background(), []string{"admin"}); code != exitUsage {
 		t.Fatalf("exit %d", code)

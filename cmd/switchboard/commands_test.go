@@ -11,6 +11,7 @@ import (
 )
 
 func TestVersionPrintsBuildVersionAndCommit(t *testing.T) {
+	t.Parallel()
 	a := newTestApp("")
 	if code := a.run(context.Background(), []string{"version"}); code != 0 {
 		t.Fatalf("exit %d", code)
@@ -21,6 +22,7 @@ func TestVersionPrintsBuildVersionAndCommit(t *testing.T) {
 }
 
 func TestUnknownCommandPrintsUsageAndExits2(t *testing.T) {
+	t.Parallel()
 	a := newTestApp("")
 	if code := a.run(context.Background(), []string{"frobnicate"}); code != exitUsage {
 		t.Fatalf("exit %d", code)
@@ -31,6 +33,7 @@ func TestUnknownCommandPrintsUsageAndExits2(t *testing.T) {
 }
 
 func TestMigrateAppliesOnceThenReportsUpToDate(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a := newTestApp("")
 	if code := a.run(context.Background(), []string{"migrate", "-data_dir", dir}); code != 0 {
@@ -49,6 +52,7 @@ func TestMigrateAppliesOnceThenReportsUpToDate(t *testing.T) {
 }
 
 func TestAsteriskConfRenderWritesTheSecretsServeUses(t *testing.T) {
+	t.Parallel()
 	dataDir, out := t.TempDir(), filepath.Join(t.TempDir(), "asterisk")
 	a := newTestApp("")
 	args := []string{"asterisk-conf", "render", "--out", out, "-data_dir", dataDir, "-asterisk.external_address", "203.0.113.7",
@@ -84,6 +88,7 @@ func TestAsteriskConfRenderWritesTheSecretsServeUses(t *testing.T) {
 }
 
 func TestAsteriskConfWithoutRenderShowsUsage(t *testing.T) {
+	t.Parallel()
 	a := newTestApp("")
 	if code := a.run(context.Background(), []string{"asterisk-conf"}); code != exitUsage {
 		t.Fatalf("exit %d", code)

@@ -56,6 +56,7 @@ func healthUntil(t *testing.T, base string, ok func(portal.HealthReport) bool) p
 var adminPasswordRE = regexp.MustCompile(`admin account\s+user admin\s+password (\S+)`)
 
 func TestServeWithoutAsteriskRunsReportsUnreachableAndPrintsDemoPasswordsOnlyOnFirstStart(t *testing.T) {
+	t.Parallel()
 	dataDir := t.TempDir()
 	a := newTestApp("")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -151,6 +152,7 @@ func TestServeDrainsAndExitsZeroOnSIGTERM(t *testing.T) {
 }
 
 func TestServeRefusesInvalidConfigurationWithOneLine(t *testing.T) {
+	t.Parallel()
 	a := newTestApp("")
 	code := a.run(context.Background(), []string{"serve", "-data_dir", t.TempDir(), "-http.port", "70000"})
 	if code != exitFail {
@@ -162,6 +164,7 @@ func TestServeRefusesInvalidConfigurationWithOneLine(t *testing.T) {
 }
 
 func TestServeReportsAPortInUse(t *testing.T) {
+	t.Parallel()
 	busy := closedAddr(t)
 	ln, err := net.Listen("tcp", busy)
 	if err != nil {
@@ -182,6 +185,7 @@ func TestServeReportsAPortInUse(t *testing.T) {
 var simARIRE = regexp.MustCompile(`engine sim: simulated Asterisk started.* ari=(\S+)`)
 
 func TestServeWithTheSimEngineConnectsBothLinksAndProvisionsTheExtensions(t *testing.T) {
+	t.Parallel()
 	dataDir := t.TempDir()
 	a := newTestApp("")
 	ctx, cancel := context.WithCancel(context.Background())
