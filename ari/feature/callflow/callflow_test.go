@@ -1,41 +1,18 @@
 package callflow_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/switchboard-pbx/switchboard/ari/core"
-	"github.com/switchboard-pbx/switchboard/ari/core/coretest"
 	"github.com/switchboard-pbx/switchboard/ari/feature"
-	"github.com/switchboard-pbx/switchboard/ari/feature/callflow"
-	"github.com/switchboard-pbx/switchboard/dialplan"
+	"github.com/switchboard-pbx/switchboard/ari/feature/featuretest"
 	"github.com/switchboard-pbx/switchboard/integration/sim"
-	"github.com/switchboard-pbx/switchboard/internal/clock"
 )
 
-type flow struct {
-	*coretest.Rig
-	dir    *memDir
-	traces *traceLog
-}
-
-// traceLog collects the finished calls' snapshots.
-type traceLog struct{ ch chan core.Snapshot }
-
-func newFlow(t *testing.T, numbers ...string) *flow {
-	t.Helper()
-	dir := newMemDir(numbers...)
-	plan, err := dialplan.New(dialplan.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &flow{dir: dir}
-	env := &feature.Env{Directory: dir, Plan: plan, Trunk: "trunk", Clock: clock.Real{}}
-	router := callflow.NewRouter(env)
-	f.Rig = coretest.New(t, router)
-	env.Clock = f.Rig.Clock
-	return f
+func newFlow(t *testing.T, numbers ...string) *featuretest.Flow {
+	return featuretest.New(t, nil, numbers...)
 }
 
 func TestExtensionCallRingsEveryDeviceAndTheBrowserAndTheOthersStop(t *testing.T) {
@@ -76,7 +53,7 @@ func TestExtensionCallRingsEveryDeviceAndTheBrowserAndTheOthersStop(t *testing.T
 
 func TestDNDRejectsInboundAsBusyButOutboundStillWorks(t *testing.T) {
 	f := newFlow(t, "101", "102")
-	f.dir.ext("102").DND = true
+	f.Dir.Ext("102").DND = true
 	a, b := f.Device("101"), f.Device("102")
 	out := f.Dial(a, "102")
 	f.WaitState(out, sim.CallEnded)
@@ -95,7 +72,7 @@ func TestDNDRejectsInboundAsBusyButOutboundStillWorks(t *testing.T) {
 
 func TestForwardAllRingsTheTargetInstead(t *testing.T) {
 	f := newFlow(t, "101", "102", "103")
-	_ = f.dir.SetForward(nil, "102", feature.ForwardAll, feature.Forward{Number: "103", On: true})
+	_ = f.Dir.SetForward(context.Background(), "102", feature.ForwardAll, feature.Forward{Number: "103", On: true})
 	a, b, c := f.Device("101"), f.Device("102"), f.Device("103")
 	out := f.Dial(a, "102")
 	in := f.Answer(c)
@@ -110,8 +87,8 @@ func TestForwardAllRingsTheTargetInstead(t *testing.T) {
 
 func TestForwardingLoopIsCut(t *testing.T) {
 	f := newFlow(t, "101", "102", "103")
-	_ = f.dir.SetForward(nil, "102", feature.ForwardAll, feature.Forward{Number: "103", On: true})
-	_ = f.dir.SetForward(nil, "103", feature.ForwardAll, feature.Forward{Number: "102", On: true})
+	_ = f.Dir.SetForward(context.Background(), "102", feature.ForwardAll, feature.Forward{Number: "103", On: true})
+	_ = f.Dir.SetForward(context.Background(), "103", feature.ForwardAll, feature.Forward{Number: "102", On: true})
 	a := f.Device("101")
 	f.Device("102")
 	f.Device("103")
@@ -122,7 +99,7 @@ func TestForwardingLoopIsCut(t *testing.T) {
 
 func TestBusyExtensionForwardsOnBusy(t *testing.T) {
 	f := newFlow(t, "101", "102", "103", "104")
-	_ = f.dir.SetForward(nil, "102", feature.ForwardBusy, feature.Forward{Number: "104", On: true})
+	_ = f.Dir.SetForward(context.Background(), "102", feature.ForwardBusy, feature.Forward{Number: "104", On: true})
 	a, b, c, d := f.Device("101"), f.Device("102"), f.Device("103"), f.Device("104")
 	first := f.Dial(a, "102")
 	inB := f.Answer(b)
@@ -139,7 +116,7 @@ func TestBusyExtensionForwardsOnBusy(t *testing.T) {
 
 func TestNoAnswerForwardsAfterTheRingTime(t *testing.T) {
 	f := newFlow(t, "101", "102", "103")
-	_ = f.dir.SetForward(nil, "102", feature.ForwardNoAnswer, feature.Forward{Number: "103", On: true})
+	_ = f.Dir.SetForward(context.Background(), "102", feature.ForwardNoAnswer, feature.Forward{Number: "103", On: true})
 	a, b, c := f.Device("101"), f.Device("102"), f.Device("103")
 	out := f.Dial(a, "102")
 	inB, err := b.WaitRinging(f.Ctx())
@@ -156,7 +133,7 @@ func TestNoAnswerForwardsAfterTheRingTime(t *testing.T) {
 
 func TestFollowMeRingsOwnExtensionThenTheListInOrder(t *testing.T) {
 	f := newFlow(t, "101", "102", "103", "104")
-	f.dir.fm["102"] = feature.FollowMe{On: true, OwnRing: 10 * time.Second, Steps: []feature.FollowStep{
+	f.Dir.FM["102"] = feature.FollowMe{On: true, OwnRing: 10 * time.Second, Steps: []feature.FollowStep{
 		{Number: "103", Ring: 5 * time.Second}, {Number: "104", Ring: 5 * time.Second}}}
 	a, b, c, d := f.Device("101"), f.Device("102"), f.Device("103"), f.Device("104")
 	out := f.Dial(a, "102")
