@@ -3,8 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
-		"time"
-
+	"time"
 )
 
 // Call log paging limits.

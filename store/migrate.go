@@ -31,6 +31,7 @@ func (SchemaMigration) TableName() string { return "schema_migrations" }
 var migrations = []migration{
 	{1, "departments, extensions, accounts, system settings", migrate1},
 	{2, "call records, legs, trace steps, per-user call log", migrate2},
+	{3, "phonebook, voicemail, faxes, call routing, queues, rooms, trunks, tokens, audit", migrate3},
 }
 
 // SchemaVersion is the version Migrate brings a database to.
@@ -54,6 +55,14 @@ func migrate2(tx *gorm.DB) error {
 		logTx = tx.Set("gorm:table_options", "WITHOUT ROWID")
 	}
 	return logTx.Migrator().CreateTable(&CallLogEntry{})
+}
+
+func migrate3(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(
+		&Contact{}, &ContactNumber{}, &VoicemailMessage{}, &Fax{}, &CallForward{}, &FollowMe{}, &FollowMeStep{},
+		&BlacklistEntry{}, &Queue{}, &QueueMember{}, &RingGroup{}, &RingGroupMember{}, &ConferenceRoom{},
+		&WakeupCall{}, &Recording{}, &Trunk{}, &InboundRoute{}, &APIToken{}, &AuditEntry{},
+	)
 }
 
 // Migrate applies the migrations the database has not seen yet, in order,

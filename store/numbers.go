@@ -8,7 +8,7 @@ import (
 
 // numberTables are the tables whose "number" column shares the one internal
 // numbering plan; a number may appear in only one of them.
-var numberTables = []string{"extensions"}
+var numberTables = []string{"extensions", "queues", "ring_groups", "conference_rooms"}
 
 // numberFree reports ErrDuplicate when number is already used by an
 // extension, queue, ring group or conference room. except names a table to

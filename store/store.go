@@ -67,6 +67,34 @@ type Store struct {
 	Settings *SettingsRepo
 	// Calls holds call detail records with their legs and route traces.
 	Calls *CallRepo
+	// Contacts holds the company phonebook and personal contacts.
+	Contacts *ContactRepo
+	// Voicemail holds voicemail messages.
+	Voicemail *VoicemailRepo
+	// Faxes holds sent and received faxes.
+	Faxes *FaxRepo
+	// Forwards holds per-extension call forward targets.
+	Forwards *ForwardRepo
+	// FollowMe holds per-extension follow-me lists.
+	FollowMe *FollowMeRepo
+	// Blacklist holds blocked external numbers.
+	Blacklist *BlacklistRepo
+	// Queues holds call queues and their members.
+	Queues *QueueRepo
+	// RingGroups holds ring groups and their members.
+	RingGroups *RingGroupRepo
+	// Conferences holds conference rooms.
+	Conferences *ConferenceRepo
+	// Wakeups holds scheduled wakeup calls.
+	Wakeups *WakeupRepo
+	// Recordings holds call recordings.
+	Recordings *RecordingRepo
+	// Trunks holds SIP trunks and inbound (DID) routes.
+	Trunks *TrunkRepo
+	// Tokens holds API tokens.
+	Tokens *TokenRepo
+	// Audit holds the audit log.
+	Audit *AuditRepo
 }
 
 // Open connects to the database named by opts. It does not change the
@@ -107,6 +135,20 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s.Departments = &DepartmentRepo{s: s}
 	s.Settings = &SettingsRepo{s: s}
 	s.Calls = &CallRepo{s: s}
+	s.Contacts = &ContactRepo{s: s}
+	s.Voicemail = &VoicemailRepo{s: s}
+	s.Faxes = &FaxRepo{s: s}
+	s.Forwards = &ForwardRepo{s: s}
+	s.FollowMe = &FollowMeRepo{s: s}
+	s.Blacklist = &BlacklistRepo{s: s}
+	s.Queues = &QueueRepo{s: s}
+	s.RingGroups = &RingGroupRepo{s: s}
+	s.Conferences = &ConferenceRepo{s: s}
+	s.Wakeups = &WakeupRepo{s: s}
+	s.Recordings = &RecordingRepo{s: s}
+	s.Trunks = &TrunkRepo{s: s}
+	s.Tokens = &TokenRepo{s: s}
+	s.Audit = &AuditRepo{s: s}
 	return s, nil
 }
 

@@ -69,3 +69,14 @@ func TestSQLiteRunsInWALWithForeignKeys(t *testing.T) {
 		t.Fatalf("foreign_keys = %d, want 1", fk)
 	}
 }
+
+func TestMigrationsAreNumberedInOrderWithStorableNames(t *testing.T) {
+	for i, m := range migrations {
+		if m.version != i+1 {
+			t.Fatalf("migration %d has version %d", i, m.version)
+		}
+		if len(m.name) == 0 || len(m.name) > 100 {
+			t.Fatalf("migration %d name has %d bytes; schema_migrations.name holds 100", m.version, len(m.name))
+		}
+	}
+}
