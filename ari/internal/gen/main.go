@@ -48,6 +48,7 @@ func generate(specs []*Spec) (map[string][]byte, error) {
 		"models_gen.go":      genModels(models, events),
 		"events_gen.go":      genEvents(models, events),
 		"models_gen_test.go": genModelTable(models),
+		"consts_gen.go":      genConsts(specs),
 	}
 	for name, src := range genREST(specs, models) {
 		files[name] = src

@@ -41,6 +41,11 @@ type Param struct {
 	Required      bool   `json:"required"`
 	AllowMultiple bool   `json:"allowMultiple"`
 	DataType      string `json:"dataType"`
+	// AllowableValues restricts the parameter, e.g. a LIST of values.
+	AllowableValues *struct {
+		ValueType string   `json:"valueType"`
+		Values    []string `json:"values"`
+	} `json:"allowableValues"`
 }
 
 // Model is one model definition.
@@ -93,7 +98,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 var initialisms = map[string]string{
 	"id": "ID", "ids": "IDs", "uri": "URI", "url": "URL", "dtmf": "DTMF", "json": "JSON",
-	"rtp": "RTP", "sip": "SIP", "ms": "Ms", "usec": "Usec", "moh": "MOH", "api": "API",
+	"rtp": "RTP", "sip": "SIP", "tcp": "TCP", "udp": "UDP", "ms": "Ms", "usec": "Usec", "moh": "MOH", "api": "API",
 }
 
 var fieldOverrides = map[string]string{
