@@ -34,9 +34,11 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
+	clk.Advance(5 * time.Second) // the project's dialplan plays ss-noservice
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
+	_ = s.Settle(ctx)
 	_ = call.WaitState(ctx, sim.CallEnded)
-	fmt.Println(call.State(), call.HangupCause())
-	// Output: ended 16
+	fmt.Println(call.State(), call.HangupCause(), call.Heard()[0].What)
+	// Output: ended 34 sound:ss-noservice
 }

@@ -89,8 +89,12 @@ var extras = map[string]func(r *replayer, i int, l traceLine){
 				r.fail("203 dials during the drop: %v", err)
 				return
 			}
-			if call.State() != CallEnded {
-				r.fail("a call arriving while the app is disconnected is %s, want ended", call.State())
+			r.e.advance(5 * time.Second) // ss-noservice, then Hangup(34)
+			if call.State() != CallEnded || call.HangupCause() != 34 {
+				r.fail("a call arriving while the app is disconnected is %s (cause %d), want ended with 34", call.State(), call.HangupCause())
+			}
+			if h := call.Heard(); len(h) != 1 || h[0].What != "sound:ss-noservice" {
+				r.fail("the caller heard %v, want ss-noservice", h)
 			}
 		}
 	},

@@ -268,24 +268,36 @@ func (d *Device) DialWith(target string, o DialOptions) (*Call, error) {
 // Stasis(app,origin,${EXTEN}). A Stasis app without a WebSocket fails the
 // call as Asterisk does: the channel hangs up and the phone gets an error.
 func (s *Server) startDialplanLocked(c *channel, origin, exten string) {
-	ep := c.ep
 	app := s.appName()
 	if s.opts.Dialplan != nil && s.opts.DialplanContexts[c.context] {
 		s.runDialplanLocked(c)
 		return
 	}
 	if a := s.apps[app]; !a.active() {
-		s.log.Info("Stasis app not registered: call fails", "app", app, "channel", c.name)
-		c.hungUp = true
-		delete(s.channels, c.id)
-		delete(ep.chans, c)
-		if c.dev != nil {
-			c.dev.channelGoneLocked(c, 16)
-		}
-		s.deviceStateChangedLocked(c.ep)
+		s.stasisFailedLocked(c, app)
 		return
 	}
 	s.enterStasisLocked(c, app, []string{origin, exten}, nil)
+}
+
+// stasisFailedLocked is the project's dialplan when the app is not
+// registered (asterisk-conf's [stasis-failed]): Stasis() returns at once with
+// STASISSTATUS=FAILED, the caller hears ss-noservice as early media and the
+// call ends with cause 34. No event reaches the app, and none is replayed
+// when it reconnects (ws_drop trace).
+func (s *Server) stasisFailedLocked(c *channel, app string) {
+	s.log.Info("Stasis app not registered: call fails", "app", app, "channel", c.name)
+	c.vars["STASISSTATUS"] = "FAILED"
+	c.context, c.exten, c.appName, c.appData = "stasis-failed", "s", "Playback", "ss-noservice,noanswer"
+	if c.call != nil {
+		c.call.hearLocked("sound:ss-noservice")
+	}
+	d, _ := SoundDuration("ss-noservice")
+	s.afterFunc(d, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.hangupLocked(c, hangupSpec{reqCause: 34, cause: 34, tech: 503})
+	})
 }
 
 func (s *Server) appName() string {
