@@ -36,13 +36,12 @@ type Options struct {
 
 // Client calls ARI's REST interface. It is safe for concurrent use.
 type Client struct {
-	base   string
-	user   string
-	pass   string
-	app    string
-	http   *http.Client
-	log    *slog.Logger
-	header http.Header
+	base string
+	user string
+	pass string
+	app  string
+	http *http.Client
+	log  *slog.Logger
 }
 
 // New builds a Client; it does not contact Asterisk.

@@ -3,6 +3,10 @@
 // PJSIP endpoint and contact lists, and typed events (security events,
 // contact status, fax) for one subscriber. Security events are also logged
 // and counted per source address.
+//
+// The manager.conf user needs read = system,call,security,reporting and
+// write = system only (Reload, PJSIPShow*): the app never originates, runs
+// commands or edits configuration over AMI.
 package ami
 
 import (
