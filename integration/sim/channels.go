@@ -81,6 +81,7 @@ type channel struct {
 	dialplanActive bool
 	dying          bool // hang-up requested, teardown pending (Local pairs)
 	continued      bool // left Stasis through continue: STASISSTATUS is set when its dialplan ends
+	handlers       []func(*DialplanChannel)
 }
 
 // memberOpts are the per-membership bridge features of addChannel.
@@ -269,6 +270,14 @@ func (s *Server) hangupLocked(c *channel, h hangupSpec) {
 		// media_ops' snoop).
 		tail = false
 	}
+	if c.continued {
+		// Stasis() returns only when the channel's dialplan ends (fax trace).
+		c.continued = false
+		s.setVarLocked(c, "STASISSTATUS", "SUCCESS")
+	}
+	if len(c.handlers) > 0 && !tail {
+		s.runHangupHandlersLocked(c)
+	}
 	if tail {
 		target := stasisApp
 		if wasInStasis && c.kind != kindSnoop {
@@ -277,6 +286,9 @@ func (s *Server) hangupLocked(c *channel, h hangupSpec) {
 		}
 		if c.kind == kindInbound && wasInStasis {
 			s.emitTailLocked(c, target, "ChannelHangupRequest", map[string]any{"cause": 16, "soft": true})
+		}
+		if len(c.handlers) > 0 {
+			s.runHangupHandlersLocked(c)
 		}
 		c.appName, c.appData = "", ""
 		d := map[string]any{"cause": h.cause, "cause_txt": CauseText(h.cause)}

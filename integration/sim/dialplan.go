@@ -18,9 +18,19 @@ type DialplanFunc func(ctx context.Context, ch *DialplanChannel)
 // DialplanChannel is the handle a DialplanFunc drives a channel with. Its
 // methods emit the events the matching dialplan applications raise.
 type DialplanChannel struct {
-	s        *Server
-	c        *channel
-	handlers []func(*DialplanChannel)
+	s    *Server
+	c    *channel
+	held bool // the server lock is held by the caller (hangup handlers)
+}
+
+// lock takes the server lock unless the caller holds it; the returned func
+// releases what lock took.
+func (d *DialplanChannel) lock() func() {
+	if d.held {
+		return func() {}
+	}
+	d.s.mu.Lock()
+	return d.s.mu.Unlock
 }
 
 // ID is the channel's id.
@@ -37,16 +47,14 @@ func (d *DialplanChannel) Exten() string { return d.c.exten }
 
 // Var reads a channel variable.
 func (d *DialplanChannel) Var(name string) string {
-	d.s.mu.Lock()
-	defer d.s.mu.Unlock()
+	defer d.lock()()
 	return d.c.vars[name]
 }
 
 // Exec records the execution of a dialplan application (ChannelDialplan).
 func (d *DialplanChannel) Exec(app, data string) {
-	d.s.mu.Lock()
-	defer d.s.mu.Unlock()
-	if d.c.hungUp {
+	defer d.lock()()
+	if d.c.hungUp && !d.held {
 		return
 	}
 	d.c.appName, d.c.appData = app, data
@@ -56,24 +64,21 @@ func (d *DialplanChannel) Exec(app, data string) {
 // Answer runs Answer(): the channel (and a Local pair's other half) goes Up.
 func (d *DialplanChannel) Answer() {
 	d.Exec("Answer", "")
-	d.s.mu.Lock()
-	defer d.s.mu.Unlock()
+	defer d.lock()()
 	d.s.answerChannelLocked(d.c)
 }
 
 // SetVar runs Set(name=value) (ChannelVarset).
 func (d *DialplanChannel) SetVar(name, value string) {
-	d.s.mu.Lock()
-	defer d.s.mu.Unlock()
-	if !d.c.hungUp {
+	defer d.lock()()
+	if !d.c.hungUp || d.held {
 		d.s.setVarLocked(d.c, name, value)
 	}
 }
 
 // UserEvent runs UserEvent(name,k: v,…) (ChannelUserevent).
 func (d *DialplanChannel) UserEvent(name string, fields map[string]string) {
-	d.s.mu.Lock()
-	defer d.s.mu.Unlock()
+	defer d.lock()()
 	ue := map[string]any{}
 	for k, v := range fields {
 		ue[k] = v
@@ -82,15 +87,17 @@ func (d *DialplanChannel) UserEvent(name string, fields map[string]string) {
 	d.s.chanEvent(d.c, "ChannelUserevent", map[string]any{"eventname": name, "userevent": ue})
 }
 
-// PushHangupHandler runs h when the channel hangs up (CHANNEL(hangup_handler_push)).
+// PushHangupHandler runs h as a Gosub when the channel hangs up, however
+// that happens (CHANNEL(hangup_handler_push)). h runs inside the hang-up: it
+// may use Var, Exec, SetVar and UserEvent, but must not wait.
 func (d *DialplanChannel) PushHangupHandler(h func(*DialplanChannel)) {
-	d.handlers = append(d.handlers, h)
+	defer d.lock()()
+	d.c.handlers = append(d.c.handlers, h)
 }
 
 // Stasis returns the channel to the app with args.
 func (d *DialplanChannel) Stasis(args ...string) error {
-	d.s.mu.Lock()
-	defer d.s.mu.Unlock()
+	defer d.lock()()
 	app := d.s.appName()
 	if a := d.s.apps[app]; !a.active() {
 		return fmt.Errorf("stasis app %q not registered: %w", app, ErrNotFound)
@@ -189,24 +196,25 @@ func (d *DialplanChannel) Hangup(cause int) {
 	d.finish(cause)
 }
 
+// runHangupHandlersLocked runs c's hangup handlers as Gosubs: LOCAL(ARGC),
+// the handler's applications, Return, ARGC and GOSUB_RETVAL (fax trace).
+func (s *Server) runHangupHandlersLocked(c *channel) {
+	hs := c.handlers
+	c.handlers = nil
+	d := &DialplanChannel{s: s, c: c, held: true}
+	for _, h := range hs {
+		s.setVarLocked(c, "LOCAL(ARGC)", "0")
+		h(d)
+		c.appName, c.appData = "Return", ""
+		s.chanEvent(c, "ChannelDialplan", map[string]any{"dialplan_app": "Return", "dialplan_app_data": ""})
+		s.setVarLocked(c, "ARGC", "")
+		s.setVarLocked(c, "GOSUB_RETVAL", "")
+	}
+}
+
 // finish ends a dialplan channel whose hangup was requested: STASISSTATUS
 // of a channel that had left Stasis, hangup handlers, ChannelDestroyed.
 func (d *DialplanChannel) finish(cause int) {
-	d.s.mu.Lock()
-	if d.c.continued {
-		d.c.continued = false
-		d.s.setVarLocked(d.c, "STASISSTATUS", "SUCCESS")
-	}
-	d.s.mu.Unlock()
-	hs := d.handlers
-	d.handlers = nil
-	for _, h := range hs {
-		d.SetVar("LOCAL(ARGC)", "0")
-		h(d)
-		d.Exec("Return", "")
-		d.SetVar("ARGC", "")
-		d.SetVar("GOSUB_RETVAL", "")
-	}
 	d.s.mu.Lock()
 	defer d.s.mu.Unlock()
 	d.s.hangupLocked(d.c, hangupSpec{reqCause: cause, cause: cause, noRequest: true})
@@ -214,8 +222,7 @@ func (d *DialplanChannel) finish(cause int) {
 
 // Gone reports whether the channel has hung up.
 func (d *DialplanChannel) Gone() bool {
-	d.s.mu.Lock()
-	defer d.s.mu.Unlock()
+	defer d.lock()()
 	return d.c.hungUp
 }
 
