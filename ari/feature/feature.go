@@ -153,3 +153,16 @@ type Env struct {
 func (e *Env) Logger(req *Request, name string) *slog.Logger {
 	return req.Call.Log().With("feature", name)
 }
+
+// Confirm answers the caller, plays media (a confirmation) and hangs up: the
+// ending of every feature code that only changes a setting.
+func Confirm(ctx context.Context, req *Request, media ...string) error {
+	c := req.Call
+	if err := c.Answer(ctx); err != nil {
+		return err
+	}
+	if err := c.Play(ctx, c.Caller, media...); err != nil {
+		return err
+	}
+	return c.Hangup(ctx, c.Caller, "normal")
+}
