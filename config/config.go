@@ -48,6 +48,8 @@ const (
 	DefaultRTPEnd          = 20000
 	DefaultAsteriskConfDir = "/etc/asterisk"
 	DefaultOutboundPrefix  = "9"
+	DefaultNationalPrefix  = "0"
+	DefaultIntlPrefix      = "00"
 )
 
 // Default number plan ranges (FEATURES.md, "Numbering plan").
@@ -192,6 +194,15 @@ type Numbering struct {
 	// CountryCode (digits, no "+") makes external numbers canonical E.164;
 	// empty keeps them as dialled.
 	CountryCode string `yaml:"country_code"`
+	// NationalPrefix is the national trunk prefix ("0"; "1" in NANP; may
+	// be empty), stripped when a number is made E.164.
+	NationalPrefix string `yaml:"national_prefix"`
+	// InternationalPrefix is dialled before a country code ("00"; "011" in
+	// NANP).
+	InternationalPrefix string `yaml:"international_prefix"`
+	// AreaCode, when set, completes numbers dialled without the national
+	// prefix (local numbers); empty takes them as complete national numbers.
+	AreaCode string `yaml:"area_code"`
 }
 
 // Default returns the configuration used when nothing is configured.
@@ -218,11 +229,13 @@ func Default() Config {
 			ConfigDir:  DefaultAsteriskConfDir,
 		},
 		Numbering: Numbering{
-			Extensions:       DefaultExtensions,
-			Parking:          DefaultParking,
-			Conference:       DefaultConference,
-			OutboundPrefix:   DefaultOutboundPrefix,
-			EmergencyNumbers: append([]string(nil), DefaultEmergencyNumbers...),
+			Extensions:          DefaultExtensions,
+			Parking:             DefaultParking,
+			Conference:          DefaultConference,
+			OutboundPrefix:      DefaultOutboundPrefix,
+			EmergencyNumbers:    append([]string(nil), DefaultEmergencyNumbers...),
+			NationalPrefix:      DefaultNationalPrefix,
+			InternationalPrefix: DefaultIntlPrefix,
 		},
 	}
 }

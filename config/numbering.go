@@ -108,6 +108,15 @@ func (n Numbering) validate() error {
 	if n.CountryCode != "" && (!isDigits(n.CountryCode) || len(n.CountryCode) > 3 || n.CountryCode[0] == '0') {
 		return invalid("numbering.country_code", "%q is not a country calling code (1-3 digits, e.g. 49)", n.CountryCode)
 	}
+	for _, p := range []struct{ key, v string }{
+		{"numbering.national_prefix", n.NationalPrefix},
+		{"numbering.international_prefix", n.InternationalPrefix},
+		{"numbering.area_code", n.AreaCode},
+	} {
+		if p.v != "" && !isDigits(p.v) {
+			return invalid(p.key, "%q must be digits or empty", p.v)
+		}
+	}
 	return nil
 }
 

@@ -97,3 +97,23 @@ func TestAsteriskConfWithoutRenderShowsUsage(t *testing.T) {
 		t.Fatalf("stderr %s", a.err.String())
 	}
 }
+
+func TestAPlanTheCallRouterWouldRefuseStopsTheStart(t *testing.T) {
+	t.Parallel()
+	a := newTestApp("")
+	code := a.run(context.Background(), []string{"migrate", "-data_dir", t.TempDir(), "-numbering.area_code", "30"})
+	if code != exitFail {
+		t.Fatalf("exit %d", code)
+	}
+	want := "switchboard migrate: config: numbering.area_code: \"30\" needs a country_code\n"
+	if got := a.err.String(); got != want {
+		t.Fatalf("stderr %q, want %q", got, want)
+	}
+}
+
+func TestTheDefaultPlanPassesTheRoutersValidation(t *testing.T) {
+	t.Parallel()
+	if err := checkPlan(config.Default().Numbering); err != nil {
+		t.Fatal(err)
+	}
+}

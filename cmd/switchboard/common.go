@@ -49,6 +49,9 @@ func (a *app) loadConfig(flags *config.Flags) (*configured, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkPlan(cfg.Numbering); err != nil {
+		return nil, err
+	}
 	log := newLogger(cfg.Log, a.stderr)
 	prep, err := config.Prepare(&cfg)
 	if err != nil {
