@@ -74,6 +74,9 @@ func New(o Options) *Client {
 	}
 }
 
+// Close releases idle connections to Asterisk.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
 // Application names the client's Stasis application.
 func (c *Client) Application() string { return c.app }
 

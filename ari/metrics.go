@@ -12,6 +12,7 @@ type Metrics struct {
 	streamOverflow prometheus.Counter
 	ownerOverflow  prometheus.Counter
 	unclaimed      prometheus.Counter
+	owners         prometheus.Gauge
 }
 
 // NewMetrics builds unregistered counters named switchboard_ari_*.
@@ -35,6 +36,9 @@ func NewMetrics() *Metrics {
 		unclaimed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "switchboard_ari_unclaimed_events_total", Help: "Events no owner claimed, given to the default handler.",
 		}),
+		owners: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "switchboard_ari_owners", Help: "Live event owners (calls) registered with the router.",
+		}),
 	}
 }
 
@@ -42,6 +46,7 @@ func NewMetrics() *Metrics {
 func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
 	m.events.Describe(ch)
 	m.connects.Describe(ch)
+	m.owners.Describe(ch)
 	for _, c := range m.counters() {
 		c.Describe(ch)
 	}
@@ -51,6 +56,7 @@ func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
 func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 	m.events.Collect(ch)
 	m.connects.Collect(ch)
+	m.owners.Collect(ch)
 	for _, c := range m.counters() {
 		c.Collect(ch)
 	}

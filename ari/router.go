@@ -80,6 +80,7 @@ type Owner struct {
 // context derives from ctx.
 func (r *Router) Register(ctx context.Context, name string) *Owner {
 	c, cancel := context.WithCancelCause(ctx)
+	r.m.owners.Inc()
 	return &Owner{r: r, name: name, events: make(chan Event, r.o.OwnerQueue), ctx: c, cancel: cancel,
 		chans: map[string]bool{}, brs: map[string]bool{}}
 }
@@ -140,6 +141,9 @@ func (o *Owner) release(index map[string]*Owner, mine map[string]bool, id string
 
 // dropLocked forgets all of o's ids; r.mu is held.
 func (o *Owner) dropLocked() {
+	if !o.dead {
+		o.r.m.owners.Dec()
+	}
 	o.dead = true
 	for id := range o.chans {
 		if o.r.byChan[id] == o {

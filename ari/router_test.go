@@ -121,6 +121,10 @@ func TestChannelHasOneOwnerAtATime(t *testing.T) {
 		t.Fatalf("second claim: %v", err)
 	}
 	a.Close()
+	a.Close()
+	if got := gaugeValue(t, r.m.owners); got != 1 {
+		t.Fatalf("owners gauge %v after closing one of two", got)
+	}
 	if !errors.Is(context.Cause(a.Context()), ErrOwnerClosed) {
 		t.Fatalf("closed cause %v", context.Cause(a.Context()))
 	}
@@ -136,4 +140,13 @@ func counterValue(t *testing.T, c prometheus.Counter) float64 {
 		t.Fatal(err)
 	}
 	return m.GetCounter().GetValue()
+}
+
+func gaugeValue(t *testing.T, g prometheus.Gauge) float64 {
+	t.Helper()
+	var m dto.Metric
+	if err := g.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetGauge().GetValue()
 }
