@@ -64,8 +64,10 @@ func (e *UnknownEvent) MarshalJSON() ([]byte, error) {
 }
 
 // DecodeEvent decodes one WebSocket message into its typed event. An unknown
-// type yields an *UnknownEvent, never an error. The event keeps data (in
-// Base().Raw), so the caller must not reuse the slice.
+// type yields an *UnknownEvent, never an error. A known type whose fields do
+// not decode yields an *UnknownEvent with the raw JSON together with an
+// ErrBadEvent error; only a message without a type yields no event. The event
+// keeps data (in Base().Raw), so the caller must not reuse the slice.
 func DecodeEvent(data []byte) (Event, error) {
 	typ, err := peekType(data)
 	if err != nil {
@@ -73,7 +75,12 @@ func DecodeEvent(data []byte) (Event, error) {
 	}
 	ev, err := decodeKnown(typ, data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrBadEvent, typ, err)
+		// Keep the event rather than lose it: a field Asterisk changed must
+		// not make a whole event type disappear.
+		u := &UnknownEvent{EventBase: EventBase{Type: typ, Raw: data}}
+		_ = json.Unmarshal(data, &u.EventBase)
+		u.Raw = data
+		return u, fmt.Errorf("%w: %s: %w", ErrBadEvent, typ, err)
 	}
 	if ev == nil {
 		u := &UnknownEvent{}

@@ -202,3 +202,15 @@ func TestEventTypeIsKnownWithoutTheTypeField(t *testing.T) {
 		t.Fatalf("EventType %q", ev.EventType())
 	}
 }
+
+func TestAKnownEventWithAnUndecodableFieldIsKeptRaw(t *testing.T) {
+	raw := []byte(`{"type":"ChannelDestroyed","application":"switchboard","cause":"sixteen","channel":{"id":"c1"}}`)
+	ev, err := DecodeEvent(raw)
+	if !errors.Is(err, ErrBadEvent) {
+		t.Fatalf("err %v", err)
+	}
+	u, ok := ev.(*UnknownEvent)
+	if !ok || u.EventType() != "ChannelDestroyed" || u.Application != "switchboard" || string(u.Raw) != string(raw) {
+		t.Fatalf("got %#v", ev)
+	}
+}

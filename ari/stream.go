@@ -275,7 +275,13 @@ func (s *Stream) read(ctx context.Context, conn *websocket.Conn) error {
 		if err != nil {
 			s.m.decodeErrors.Inc()
 			s.log.ErrorContext(ctx, "ari event not decoded", "err", err, "len", len(data))
-			continue
+			if ev == nil {
+				continue
+			}
+		}
+		if ev.EventType() == "ApplicationReplaced" {
+			s.log.ErrorContext(ctx, "another connection took over the Stasis application; is a second switchboard running?",
+				"app", s.c.app)
 		}
 		s.m.events.WithLabelValues(ev.EventType()).Inc()
 		select {

@@ -300,3 +300,29 @@ func TestStreamAnswersPingsFromAsterisk(t *testing.T) {
 		t.Fatal("no pong")
 	}
 }
+
+func TestStreamDeliversEventsThatDoNotDecodeAsUnknown(t *testing.T) {
+	hold := make(chan struct{})
+	f := newFakeARI(t, func(n int, ws *websocket.Conn) {
+		send(ws, `not json`)
+		send(ws, `{"type":"ChannelDestroyed","cause":"sixteen","channel":{"id":"c1"}}`)
+		send(ws, `{"type":"StasisEnd","channel":{"id":"c1"}}`)
+		<-hold
+	})
+	defer close(hold)
+	m := NewMetrics()
+	s := f.client().NewStream(StreamOptions{Metrics: m, Clock: clock.NewFake(time.Unix(0, 0))})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = s.Run(ctx) }()
+	next(t, s.Events())
+	if u, ok := next(t, s.Events()).(*UnknownEvent); !ok || u.Type != "ChannelDestroyed" {
+		t.Fatalf("undecodable event not delivered raw: %#v", u)
+	}
+	if _, ok := next(t, s.Events()).(*StasisEnd); !ok {
+		t.Fatal("stream stopped after a bad event")
+	}
+	if got := counterValue(t, m.decodeErrors); got != 2 {
+		t.Fatalf("decode errors %v, want 2", got)
+	}
+}
