@@ -173,9 +173,13 @@ func (e *testEnv) do(method, path string, q url.Values, body any) (int, []byte) 
 // advance moves the fake clock and waits for the timers that fell due.
 func (e *testEnv) advance(d time.Duration) {
 	e.t.Helper()
-	e.clk.Advance(d)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	// Let dialplan hooks arm their timers before time moves.
+	if err := e.s.Settle(ctx); err != nil {
+		e.t.Fatal(err)
+	}
+	e.clk.Advance(d)
 	if err := e.s.Settle(ctx); err != nil {
 		e.t.Fatal(err)
 	}
