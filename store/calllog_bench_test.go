@@ -176,12 +176,9 @@ func seedBench(b *testing.B, st *Store, n int) {
 		model any
 		name  string
 	}
-	deferred := []index{
-		{&CallLogEntry{}, "idx_call_log_entries_call_id"},
-		{&CallRecord{}, "idx_call_records_uid"}, {&CallRecord{}, "idx_call_records_state"},
-	}
-	if st.Driver() == DriverSQLite {
-		deferred = append(deferred, index{&CallLeg{}, "idx_call_legs_call_id"})
+	deferred := []index{{&CallRecord{}, "idx_call_records_uid"}, {&CallRecord{}, "idx_call_records_state"}}
+	if st.Driver() == DriverSQLite { // MySQL keeps indexes its foreign keys need
+		deferred = append(deferred, index{&CallLogEntry{}, "idx_call_log_entries_call_id"}, index{&CallLeg{}, "idx_call_legs_call_id"})
 	}
 	mig := st.DB().Migrator()
 	for _, ix := range deferred {

@@ -58,7 +58,10 @@ type dbError struct {
 	cause error
 }
 
-func (e *dbError) Error() string   { return e.kind.Error() + ": " + e.cause.Error() }
+// Error implements error.
+func (e *dbError) Error() string { return e.kind.Error() + ": " + e.cause.Error() }
+
+// Unwrap exposes both the sentinel and the driver error.
 func (e *dbError) Unwrap() []error { return []error{e.kind, e.cause} }
 
 // MySQL server error numbers the store maps.

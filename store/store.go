@@ -283,16 +283,26 @@ func newGormLogger(log *slog.Logger) logger.Interface {
 	return &quietLogger{log: log.With("component", "store"), slow: 200 * time.Millisecond}
 }
 
+// LogMode implements logger.Interface; the level is slog's business.
 func (l *quietLogger) LogMode(logger.LogLevel) logger.Interface { return l }
+
+// Info implements logger.Interface.
 func (l *quietLogger) Info(ctx context.Context, msg string, args ...any) {
 	l.log.DebugContext(ctx, fmt.Sprintf(msg, args...))
 }
+
+// Warn implements logger.Interface.
 func (l *quietLogger) Warn(ctx context.Context, msg string, args ...any) {
 	l.log.WarnContext(ctx, fmt.Sprintf(msg, args...))
 }
+
+// Error implements logger.Interface.
 func (l *quietLogger) Error(ctx context.Context, msg string, args ...any) {
 	l.log.ErrorContext(ctx, fmt.Sprintf(msg, args...))
 }
+
+// Trace implements logger.Interface: only slow statements are logged;
+// errors reach the caller as returned errors.
 func (l *quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
 	elapsed := time.Since(begin)
 	if elapsed >= l.slow {
