@@ -26,7 +26,7 @@ TEST_TIMEOUT ?= 10m
 .PHONY: run build test test-race test-asterisk bench lint clean
 
 build:
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/switchboard
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/switchboard
 
 run: build
 	./$(BIN) serve -data_dir $(DATA_DIR)
