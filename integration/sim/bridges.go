@@ -67,8 +67,7 @@ func (b *bridge) jsonTech(tech string) bridgeJSON {
 	out := bridgeJSON{ID: b.id, Technology: tech, BridgeType: "mixing", BridgeClass: "stasis",
 		Creator: "Stasis", Name: b.name, Channels: []string{}, CreationTime: ari.NewDateTime(b.created.UTC()), VideoMode: "talker"}
 	if b.holding {
-		out.BridgeType = "holding"
-		out.VideoMode = "none"
+		out.BridgeType = "holding" // video_mode stays "talker" (hold_moh_states)
 	}
 	for _, c := range b.members {
 		out.Channels = append(out.Channels, c.id)

@@ -197,3 +197,56 @@ func TestFidelityAgainstRecordedAsteriskTraces(t *testing.T) {
 		})
 	}
 }
+
+// The replay compares event sequences; a few response bodies are worth
+// comparing too: the JSON shapes of the objects the app parses.
+func TestResponseBodiesHaveAsterisksShape(t *testing.T) {
+	dir := sharedTraces(t)
+	e := newTestEnv(t, Options{})
+	e.register("201", "desk")
+	e.connect("switchboard")
+	keysOf := func(v any) string {
+		m, _ := v.(map[string]any)
+		var ks []string
+		for k := range m {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		return strings.Join(ks, ",")
+	}
+	for _, tc := range []struct{ trace, method, path, simPath string }{
+		{"hold_moh_states", "POST", "/bridges", "/bridges?type=holding&bridgeId=park-41"},
+		{"call_dtmf_mixing", "POST", "/bridges", "/bridges?type=mixing&bridgeId=b1"},
+		{"ws_drop", "GET", "/applications/pbx", "/applications/switchboard"},
+		{"unregistered", "GET", "/endpoints/PJSIP/203", "/endpoints/PJSIP/201"},
+	} {
+		var want any
+		for _, l := range loadTrace(t, dir+"/"+tc.trace+".jsonl") {
+			if l.Dir == "response" && l.Method == tc.method && l.Path == tc.path {
+				if m, ok := l.Body.(map[string]any); ok && strings.Contains(tc.simPath, "bridgeId=") &&
+					!strings.HasSuffix(tc.simPath, "bridgeId="+fmt.Sprint(m["id"])) {
+					continue
+				}
+				want = l.Body
+				break
+			}
+		}
+		path, query, _ := strings.Cut(tc.simPath, "?")
+		vals, _ := urlParseQuery(query)
+		_, body := e.do(tc.method, path, vals, nil)
+		var got any
+		if err := jsonUnmarshal(body, &got); err != nil {
+			t.Fatalf("%s: %v", tc.simPath, err)
+		}
+		if keysOf(got) != keysOf(want) {
+			t.Errorf("%s %s: members %s, Asterisk %s", tc.method, tc.simPath, keysOf(got), keysOf(want))
+		}
+		if w, ok := want.(map[string]any); ok {
+			for _, k := range []string{"technology", "bridge_type", "bridge_class", "creator", "video_mode"} {
+				if wv, ok := w[k]; ok && fmt.Sprint(got.(map[string]any)[k]) != fmt.Sprint(wv) {
+					t.Errorf("%s: %s = %v, Asterisk %v", tc.simPath, k, got.(map[string]any)[k], wv)
+				}
+			}
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"encoding/json"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -99,3 +101,7 @@ var extras = map[string]func(r *replayer, i int, l traceLine){
 		}
 	},
 }
+
+func urlParseQuery(s string) (url.Values, error) { return url.ParseQuery(s) }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
