@@ -92,6 +92,10 @@ type health struct {
 func newHealth(d Deps) *health {
 	h := &health{db: d.Database, links: d.Links, clock: d.Clock, version: d.Version}
 	h.st = DatabaseState{State: StateAbsent, Since: d.Clock.Now().UTC()}
+	if d.Database != nil {
+		// the caller opened (and so reached) the database before serving
+		h.st.State = StateUp
+	}
 	return h
 }
 

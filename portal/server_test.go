@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/switchboard-pbx/switchboard/config"
+	"github.com/switchboard-pbx/switchboard/internal/clock"
 	"github.com/switchboard-pbx/switchboard/store"
 )
 
@@ -212,5 +213,29 @@ func TestStatusOfMapsStoreSentinels(t *testing.T) {
 		if got := StatusOf(err); got != want {
 			t.Errorf("StatusOf(%v) = %d, want %d", err, got, want)
 		}
+	}
+}
+
+func TestDatabaseSinceMarksTheLastStateChangeNotTheLastRequest(t *testing.T) {
+	db := &fakeDB{}
+	clk := clock.NewFake(time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC))
+	h := newHealth(Deps{Database: db, Clock: clk})
+	clk.Advance(time.Minute)
+	if st := h.database(context.Background()); st.State != StateUp || !st.Since.Equal(time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)) {
+		t.Fatalf("up: %+v", st)
+	}
+	db.down.Store(true)
+	clk.Advance(time.Minute)
+	h.database(context.Background())
+	clk.Advance(time.Minute)
+	st := h.database(context.Background())
+	if st.State != StateDown || !st.Since.Equal(time.Date(2026, 3, 1, 8, 2, 0, 0, time.UTC)) || st.LastError != "connection refused" {
+		t.Fatalf("down: %+v", st)
+	}
+	db.down.Store(false)
+	clk.Advance(time.Minute)
+	st = h.database(context.Background())
+	if st.State != StateUp || !st.Since.Equal(time.Date(2026, 3, 1, 8, 4, 0, 0, time.UTC)) || st.LastError != "connection refused" {
+		t.Fatalf("up again: %+v", st)
 	}
 }
