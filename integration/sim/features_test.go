@@ -315,3 +315,41 @@ func TestAMIListsEndpointsAndReportsRegistrationsAndBadPasswords(t *testing.T) {
 		t.Fatalf("%v", p)
 	}
 }
+
+func TestTonesPlayUntilStoppedAndIntercomOriginatesAreAutoAnswered(t *testing.T) {
+	e := twoPhones(t)
+	a, err := e.s.Phone("201").Devices()[0].Dial("*50202#")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.do("POST", "/channels/"+a.ChannelID()+"/answer", nil, nil)
+	e.do("POST", "/channels/"+a.ChannelID()+"/play", q("media", "tone:ring", "playbackId", "rb"), nil)
+	e.advance(time.Hour)
+	if got := strings.Join(a.Hears(), ","); got != "tone:ring" {
+		t.Fatalf("201 hears %q an hour into a tone", got)
+	}
+	st, body := e.do("POST", "/channels", q("endpoint", "PJSIP/202", "app", "switchboard", "channelId", "ic"),
+		map[string]any{"variables": map[string]string{"PJSIP_HEADER(add,Call-Info)": "answer-after=0"}})
+	if st != 200 {
+		t.Fatalf("originate: %d %s", st, body)
+	}
+	e.waitEvent("StasisStart", "ic")
+	calls := e.s.Phone("202").Devices()[0].Calls()
+	if len(calls) != 1 || !calls[0].AutoAnswered() || calls[0].State() != CallUp {
+		t.Fatal("202 did not answer the intercom call by itself")
+	}
+	if st, _ := e.do("DELETE", "/playbacks/rb", nil, nil); st != 204 {
+		t.Fatal(st)
+	}
+	e.waitEvent("PlaybackFinished", "")
+	if len(a.Hears()) != 0 {
+		t.Fatalf("201 still hears %v", a.Hears())
+	}
+	// a device told not to honour the headers just rings
+	e.s.Phone("202").Devices()[0].SetAutoAnswer(false)
+	e.do("POST", "/channels", q("endpoint", "PJSIP/202", "app", "switchboard", "channelId", "ic2"),
+		map[string]any{"variables": map[string]string{"PJSIP_HEADER(add,Alert-Info)": "Ring Answer"}})
+	if r := e.s.Phone("202").Devices()[0].Ringing(); r == nil || r.ChannelID() != "ic2" {
+		t.Fatal("202 does not ring")
+	}
+}

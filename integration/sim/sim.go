@@ -1,13 +1,3 @@
-// Package sim is an in-process simulation of Asterisk 22 as the Switchboard app
-// sees it: the ARI REST interface and event WebSocket, a small AMI server, and
-// simulated SIP phones that tests drive with plain Go methods (FEATURES.md X-SIM).
-//
-// The simulator tells the same story as the recorded traces of a real Asterisk
-// 22.10.1 (../shared/asterisk-ari-22-traces): the same event types in the same
-// order per channel, the same causes and the same response codes. Media is
-// symbolic (sources and paths); only recordings are real WAV files. Every timer
-// runs on the injected clock.Clock so that tests sharing a clock.Fake with the
-// app run 30 s ring timeouts in microseconds.
 package sim
 
 import (

@@ -41,8 +41,10 @@ func (s *Server) timerDone(st *simTimer) {
 	close(ch)
 }
 
+// C is nil: simulator timers are AfterFunc timers.
 func (t *simTimer) C() <-chan time.Time { return nil }
 
+// Stop cancels the timer; a stopped timer no longer holds Settle up.
 func (t *simTimer) Stop() bool {
 	ok := t.t.Stop()
 	if ok {
@@ -51,6 +53,7 @@ func (t *simTimer) Stop() bool {
 	return ok
 }
 
+// Reset re-arms the timer d from now.
 func (t *simTimer) Reset(d time.Duration) bool {
 	t.s.timerMu.Lock()
 	t.deadline = t.s.clk.Now().Add(d)
