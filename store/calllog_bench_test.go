@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -277,27 +278,33 @@ func runCallLogBench(b *testing.B, st *Store, n int) {
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
 			r := rand.New(rand.NewPCG(7, 7))
 			lat := make([]time.Duration, 0, b.N)
+			cpu := make([]time.Duration, 0, b.N)
 			rows := 0
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				q := c.q(r)
-				t := time.Now()
+				t, c0 := time.Now(), threadCPU()
 				page, err := st.Calls.Log(ctx, q)
-				lat = append(lat, time.Since(t))
+				lat, cpu = append(lat, time.Since(t)), append(cpu, threadCPU()-c0)
 				if err != nil {
 					b.Fatal(err)
 				}
 				rows += len(page.Calls)
 			}
 			b.StopTimer()
-			slices.Sort(lat)
-			pct := func(p float64) float64 {
-				return float64(lat[min(len(lat)-1, int(float64(len(lat))*p))]) / float64(time.Millisecond)
+			pct := func(d []time.Duration, p float64) float64 {
+				slices.Sort(d)
+				return float64(d[min(len(d)-1, int(float64(len(d))*p))]) / float64(time.Millisecond)
 			}
-			b.ReportMetric(pct(0.50), "p50-ms")
-			b.ReportMetric(pct(0.99), "p99-ms")
+			// Wall-clock percentiles are the target; the CPU-time ones show
+			// the query's own cost when the machine is shared and busy.
+			b.ReportMetric(pct(lat, 0.50), "p50-ms")
+			b.ReportMetric(pct(lat, 0.99), "p99-ms")
+			b.ReportMetric(pct(cpu, 0.99), "p99-cpu-ms")
 			b.ReportMetric(float64(rows)/float64(b.N), "rows/op")
 			b.ReportMetric(float64(n), "calls")
 		})
