@@ -106,6 +106,7 @@ func (r *clientRig) teardown(ctx context.Context, in, out, br string) error {
 func BenchmarkCallSetupThroughARIClient(b *testing.B) {
 	r := newClientRig(b)
 	ctx := context.Background()
+	b.SetParallelism(8) // 8 goroutines a CPU: HTTP round trips, not CPU, bound one caller
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {

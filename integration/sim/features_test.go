@@ -64,6 +64,12 @@ func TestBridgedPhonesHearEachOtherAndMuteIsIgnoredOnlyInNativeBridges(t *testin
 			if got := strings.Join(b.Hears(), ","); got != "1000Hz" {
 				t.Fatalf("202 hears %q", got)
 			}
+			if paths := e.s.AudioPaths(); strings.Join(paths["201/desk"], ",") != "600Hz" || strings.Join(paths["202/desk"], ",") != "1000Hz" {
+				t.Fatalf("audio paths %v", paths)
+			}
+			if e.s.Phone("202").Devices()[0].ActiveCall() != b {
+				t.Fatal("202's active call is not the bridged one")
+			}
 			// re-add 202's leg muted: ignored by a native bridge only
 			e.do("POST", "/bridges/b1/addChannel", q("channel", "out-1", "mute", "true"), nil)
 			if got := len(a.Hears()) == 1; got != tc.aHearsMuted {

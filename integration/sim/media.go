@@ -191,3 +191,24 @@ func sortedKeys(m map[string]bool) []string {
 	sort.Strings(out)
 	return out
 }
+
+// AudioPaths reports, for every device with a live call, what it hears right
+// now, keyed "<endpoint>/<device>": the send labels of the devices whose
+// audio reaches it and the media playing to it. One-way paths show as a
+// label present on one side only.
+func (s *Server) AudioPaths() map[string][]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string][]string{}
+	for _, p := range s.phones {
+		for _, d := range p.devices {
+			for _, c := range d.calls {
+				if c.ch != nil && c.state != CallEnded {
+					key := p.endpoint + "/" + d.name
+					out[key] = append(out[key], sortedKeys(s.heardByLocked(c.ch, nil))...)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -390,3 +390,15 @@ func endpointOrigin(name, context string) string {
 	}
 	return "phone"
 }
+
+// ActiveCall returns the device's answered call (the most recent one), or nil.
+func (d *Device) ActiveCall() *Call {
+	d.s.mu.Lock()
+	defer d.s.mu.Unlock()
+	for i := len(d.calls) - 1; i >= 0; i-- {
+		if d.calls[i].state == CallUp {
+			return d.calls[i]
+		}
+	}
+	return nil
+}
