@@ -77,6 +77,7 @@ type channel struct {
 	snoopOf        *channel
 	spy, whisper   string
 	snoops         []*channel
+	zombies        []*channel // hung-up snoops still listed
 	localPeer      *channel
 	dialplanActive bool
 	dying          bool // hang-up requested, teardown pending (Local pairs)
@@ -297,7 +298,17 @@ func (s *Server) hangupLocked(c *channel, h hangupSpec) {
 		}
 		s.emitTailLocked(c, target, "ChannelDestroyed", d)
 	}
-	delete(s.channels, c.id)
+	if h.byApp && c.kind == kindSnoop && c.snoopOf != nil && !c.snoopOf.hungUp {
+		// A snoop channel the app hung up stays listed by GET /channels
+		// (media_ops) until the channel it snooped on goes away.
+		c.snoopOf.zombies = append(c.snoopOf.zombies, c)
+	} else {
+		delete(s.channels, c.id)
+	}
+	for _, z := range c.zombies {
+		delete(s.channels, z.id)
+	}
+	c.zombies = nil
 	if c.ep != nil {
 		delete(c.ep.chans, c)
 	}

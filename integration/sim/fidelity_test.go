@@ -197,6 +197,7 @@ func (r *replayer) request(i int, l traceLine) {
 				r.fail("line %d %s %s: status %d, Asterisk %d (%s)", i+1, l.Method, l.Path, st, rl.Status, strings.TrimSpace(string(resp)))
 			}
 			r.learnFromResponse(l, rl, resp)
+			r.compareApplication(l, rl, resp)
 			break
 		}
 	}
@@ -216,6 +217,70 @@ func (r *replayer) learnFromResponse(req, rec traceLine, resp []byte) {
 		if k < len(sa) {
 			r.mapID(ta[k], sa[k])
 		}
+	}
+}
+
+// compareApplication checks the channels and bridges GET /applications/{app}
+// lists (ws_drop: the calls that survived the outage).
+func (r *replayer) compareApplication(req, rec traceLine, resp []byte) {
+	if req.Method == "GET" && (req.Path == "/channels" || req.Path == "/bridges") {
+		r.compareList(req, rec, resp)
+		return
+	}
+	if req.Method != "GET" || !strings.HasPrefix(req.Path, "/applications/") {
+		return
+	}
+	var got applicationJSON
+	_ = json.Unmarshal(resp, &got)
+	want, _ := rec.Body.(map[string]any)
+	for _, k := range []struct {
+		name string
+		got  []string
+	}{{"channel_ids", got.ChannelIDs}, {"bridge_ids", got.BridgeIDs}} {
+		var w []string
+		for _, id := range want[k.name].([]any) {
+			w = append(w, r.toSim(fmt.Sprint(id)))
+		}
+		sort.Strings(w)
+		g := append([]string(nil), k.got...)
+		sort.Strings(g)
+		if strings.Join(w, ",") != strings.Join(g, ",") {
+			r.fail("GET %s: %s %v, Asterisk %v", req.Path, k.name, g, w)
+		}
+	}
+}
+
+// compareList checks GET /channels and /bridges: the same objects (ids,
+// channel states, bridge members).
+func (r *replayer) compareList(req, rec traceLine, resp []byte) {
+	describe := func(items []any, mapID func(string) string) string {
+		var out []string
+		for _, it := range items {
+			m := it.(map[string]any)
+			d := mapID(fmt.Sprint(m["id"]))
+			if st, ok := m["state"]; ok {
+				d += "/" + fmt.Sprint(st)
+			}
+			if chans, ok := m["channels"].([]any); ok {
+				var ids []string
+				for _, c := range chans {
+					ids = append(ids, mapID(fmt.Sprint(c)))
+				}
+				sort.Strings(ids)
+				d += "[" + strings.Join(ids, ",") + "]"
+			}
+			out = append(out, d)
+		}
+		sort.Strings(out)
+		return strings.Join(out, " ")
+	}
+	var got []any
+	_ = json.Unmarshal(resp, &got)
+	want, _ := rec.Body.([]any)
+	w := describe(want, r.toSim)
+	g := describe(got, func(s string) string { return s })
+	if w != g {
+		r.fail("GET %s: %s, Asterisk %s", req.Path, g, w)
 	}
 }
 
