@@ -122,7 +122,7 @@ func (r *AccountRepo) Authenticate(ctx context.Context, username, password strin
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
-	hash := dummyHash
+	hash := dummyHash()
 	if a != nil {
 		hash = []byte(a.PasswordHash)
 	}

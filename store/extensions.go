@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -94,16 +95,22 @@ func hashPassword(field, pw string) (string, error) {
 	if len(pw) < MinPasswordLen || len(pw) > MaxPasswordLen {
 		return "", invalid(field, fmt.Sprintf("must have %d to %d bytes", MinPasswordLen, MaxPasswordLen))
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	return string(h), nil
 }
 
+// bcryptCost is the work factor of password hashes (tests lower it).
+var bcryptCost = bcrypt.DefaultCost
+
 // dummyHash is compared against when a log-in names no one, so that a
 // missing user costs the same time as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("switchboard-dummy"), bcrypt.DefaultCost)
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("switchboard-dummy"), bcryptCost)
+	return h
+})
 
 // ExtensionRepo stores extensions.
 type ExtensionRepo struct{ s *Store }
@@ -220,7 +227,7 @@ func (r *ExtensionRepo) CheckPortalLogin(ctx context.Context, number, password s
 	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrInvalid) {
 		return nil, err
 	}
-	hash := dummyHash
+	hash := dummyHash()
 	if e != nil && e.PortalPasswordHash != "" {
 		hash = []byte(e.PortalPasswordHash)
 	}

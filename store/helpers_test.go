@@ -10,10 +10,18 @@ import (
 	"testing"
 
 	gomysql "github.com/go-sql-driver/mysql"
+	"golang.org/x/crypto/bcrypt"
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
+
+// TestMain lowers the bcrypt work factor: hashing strength is bcrypt's
+// business, and the default cost makes every log-in test slow.
+func TestMain(m *testing.M) {
+	bcryptCost = bcrypt.MinCost
+	os.Exit(m.Run())
+}
 
 // mysqlDSNEnv names the variable that turns the MySQL half of the tests on.
 const mysqlDSNEnv = "SWITCHBOARD_TEST_MYSQL_DSN"
