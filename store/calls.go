@@ -75,7 +75,8 @@ type CallRecord struct {
 	FromNumber string `gorm:"size:32;not null;default:''" json:"from"`
 	// FromName is the caller's name as presented or found in the phonebook.
 	FromName string `gorm:"size:100;not null;default:''" json:"from_name"`
-	// ToNumber is the number dialled (extension, queue, canonical external).
+	// ToNumber is what was dialled: extension, queue, canonical external
+	// number, or a feature code such as *60#.
 	ToNumber string `gorm:"size:32;not null" json:"to"`
 	// StartedAt is when the call entered the PBX.
 	StartedAt time.Time `gorm:"not null" json:"started_at"`
@@ -179,7 +180,7 @@ func (c *CallRecord) validate() error {
 		checkOneOf("type", c.Type, CallInternal, CallInbound, CallOutbound),
 		checkOptPhone("from", c.FromNumber),
 		checkText("from_name", c.FromName, MaxNameLen, false),
-		checkPhone("to", c.ToNumber),
+		checkDialled("to", c.ToNumber),
 		checkText("recording_ref", c.RecordingRef, MaxPathLen, false),
 	)
 }

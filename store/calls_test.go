@@ -130,3 +130,17 @@ func TestOpenCallRefusesBadInputWithoutWritingAnything(t *testing.T) {
 		}
 	})
 }
+
+func TestCallToAFeatureCodeIsRecordedButPunctuationIsNot(t *testing.T) {
+	backends(t, func(t *testing.T, st *Store) {
+		ctx := context.Background()
+		vm := &CallRecord{UID: "fc", Type: CallInternal, FromNumber: "201", ToNumber: "*60#", StartedAt: t0,
+			Legs: []CallLeg{{Kind: LegVoicemail, FromNumber: "201", ToNumber: "201", FromExtension: "201", StartedAt: t0}}}
+		must(t, st.Calls.Open(ctx, vm))
+		for _, to := range []string{"+*60#", "20-1", "201;x", ""} {
+			bad := internalCall("bad-"+to, "201", "202", t0)
+			bad.ToNumber = to
+			wantField(t, st.Calls.Open(ctx, bad), "to")
+		}
+	})
+}

@@ -1,14 +1,3 @@
-// Package store keeps everything Switchboard must remember: extensions,
-// accounts, phonebook, call records, voicemail, faxes, queues and the system
-// settings. It runs on SQLite (pure Go, github.com/glebarez/sqlite) for a
-// single box and on MySQL/MariaDB for larger installations; the schema is
-// versioned by numbered migrations (see Migrate).
-//
-// Every repository method validates its input before writing, writes inside a
-// transaction where more than one row changes, and reports failures as the
-// sentinel errors of errors.go (ErrNotFound, ErrDuplicate, ErrInvalid,
-// ErrReference) on both databases alike. Times are stored in UTC with
-// millisecond precision.
 package store
 
 import (

@@ -82,6 +82,28 @@ func checkPhone(field, s string) error {
 	return nil
 }
 
+// checkDialled validates a dialled destination: a number as checkPhone, or a
+// feature code made of digits, * and # ("*60#", "**201#").
+func checkDialled(field, s string) error {
+	if s == "" {
+		return invalid(field, "is empty")
+	}
+	if len(s) > MaxNumberLen {
+		return invalid(field, fmt.Sprintf("longer than %d characters", MaxNumberLen))
+	}
+	body := strings.TrimPrefix(s, "+")
+	if body == "" {
+		return invalid(field, "has no digits")
+	}
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if !(c >= '0' && c <= '9' || c == '*' || c == '#') || (len(body) != len(s) && (c == '*' || c == '#')) {
+			return invalid(field, "may contain only digits, * and #, or a leading + before digits")
+		}
+	}
+	return nil
+}
+
 // checkOptPhone is checkPhone for fields that may be empty.
 func checkOptPhone(field, s string) error {
 	if s == "" {
