@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -71,6 +70,11 @@ func migrate3(tx *gorm.DB) error {
 // MySQL DDL commits implicitly, so a failed step is reported and must be
 // repaired by hand). Run it from one process at a time (`switchboard migrate`).
 func (s *Store) Migrate(ctx context.Context) ([]int, error) {
+	return s.migrateTo(ctx, SchemaVersion())
+}
+
+// migrateTo applies the pending migrations up to and including version.
+func (s *Store) migrateTo(ctx context.Context, version int) ([]int, error) {
 	db := s.conn(ctx)
 	if err := db.Migrator().AutoMigrate(&SchemaMigration{}); err != nil {
 		return nil, wrap("migrate: bookkeeping table", err)
@@ -83,10 +87,9 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 	for _, m := range done {
 		seen[m.Version] = true
 	}
-	sort.Slice(migrations, func(i, j int) bool { return migrations[i].version < migrations[j].version })
 	var applied []int
 	for _, m := range migrations {
-		if seen[m.version] {
+		if seen[m.version] || m.version > version {
 			continue
 		}
 		err := db.Transaction(func(tx *gorm.DB) error {

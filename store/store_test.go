@@ -80,3 +80,27 @@ func TestMigrationsAreNumberedInOrderWithStorableNames(t *testing.T) {
 		}
 	}
 }
+
+func TestMigrateUpgradesAnOlderSchemaKeepingItsData(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, Options{Driver: DriverSQLite, DSN: filepath.Join(t.TempDir(), "old.db")})
+	must(t, err)
+	defer st.Close()
+	applied, err := st.migrateTo(ctx, 1)
+	must(t, err)
+	if len(applied) != 1 || applied[0] != 1 {
+		t.Fatalf("first step applied %v", applied)
+	}
+	must(t, st.Extensions.Create(ctx, &Extension{Number: "201", Name: "Kept"}))
+	applied, err = st.Migrate(ctx)
+	must(t, err)
+	if len(applied) != SchemaVersion()-1 || applied[0] != 2 {
+		t.Fatalf("upgrade applied %v", applied)
+	}
+	e, err := st.Extensions.Get(ctx, "201")
+	must(t, err)
+	if e.Name != "Kept" {
+		t.Fatalf("extension after upgrade = %+v", e)
+	}
+	must(t, st.Forwards.Set(ctx, "201", ForwardAll, ForwardTarget{Number: "202", Enabled: true}))
+}
