@@ -47,6 +47,8 @@ const (
 	DefaultRTPStart        = 10000
 	DefaultRTPEnd          = 20000
 	DefaultAsteriskConfDir = "/etc/asterisk"
+	DefaultAsteriskSpool   = "/var/spool/asterisk"
+	DefaultSIPBindAddress  = "0.0.0.0"
 	DefaultOutboundPrefix  = "9"
 	DefaultNationalPrefix  = "0"
 	DefaultIntlPrefix      = "00"
@@ -167,12 +169,17 @@ type Asterisk struct {
 	// ExternalAddress is the public (WAN) IP or host name announced in SIP
 	// and SDP behind NAT; empty when Asterisk is not behind NAT.
 	ExternalAddress string `yaml:"external_address"`
-	// LocalNet is the LAN in CIDR form (e.g. "192.168.1.0/24") that is not
-	// rewritten to ExternalAddress; empty when ExternalAddress is empty.
-	LocalNet string `yaml:"local_net"`
+	// LocalNets are the LANs in CIDR form (e.g. "192.168.1.0/24") reached
+	// without NAT, so not rewritten to ExternalAddress.
+	LocalNets []string `yaml:"local_nets"`
+	// SIPBindAddress is the LAN address the SIP transports bind to;
+	// "0.0.0.0" binds every interface.
+	SIPBindAddress string `yaml:"sip_bind_address"`
 	// ConfigDir is where Asterisk reads its configuration, used in the
 	// rendered files and as the default render target.
 	ConfigDir string `yaml:"config_dir"`
+	// SpoolDir is Asterisk's spool (recordings, voicemail, faxes).
+	SpoolDir string `yaml:"spool_dir"`
 }
 
 // Numbering is the number plan (FEATURES.md): extensions, parking slots,
@@ -221,12 +228,15 @@ func Default() Config {
 		ARI:      ARI{URL: DefaultARIURL, Username: DefaultARIUsername},
 		AMI:      AMI{Address: DefaultAMIAddress, Username: DefaultAMIUsername},
 		Asterisk: Asterisk{
-			SIPUDPPort: DefaultSIPUDPPort,
-			SIPTCPPort: DefaultSIPTCPPort,
-			SIPTLSPort: DefaultSIPTLSPort,
-			RTPStart:   DefaultRTPStart,
-			RTPEnd:     DefaultRTPEnd,
-			ConfigDir:  DefaultAsteriskConfDir,
+			SIPUDPPort:     DefaultSIPUDPPort,
+			SIPTCPPort:     DefaultSIPTCPPort,
+			SIPTLSPort:     DefaultSIPTLSPort,
+			RTPStart:       DefaultRTPStart,
+			RTPEnd:         DefaultRTPEnd,
+			ConfigDir:      DefaultAsteriskConfDir,
+			SpoolDir:       DefaultAsteriskSpool,
+			SIPBindAddress: DefaultSIPBindAddress,
+			LocalNets:      []string{},
 		},
 		Numbering: Numbering{
 			Extensions:          DefaultExtensions,

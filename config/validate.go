@@ -146,13 +146,19 @@ func (c Config) validateAsterisk() error {
 	if e := a.ExternalAddress; e != "" && net.ParseIP(e) == nil && !hostnameRE.MatchString(e) {
 		return invalid("asterisk.external_address", "%q is not an IP address or host name", e)
 	}
-	if a.LocalNet != "" {
-		if _, _, err := net.ParseCIDR(a.LocalNet); err != nil {
-			return invalid("asterisk.local_net", "%q is not a network like 192.168.1.0/24", a.LocalNet)
+	for _, n := range a.LocalNets {
+		if _, _, err := net.ParseCIDR(n); err != nil {
+			return invalid("asterisk.local_nets", "%q is not a network like 192.168.1.0/24", n)
 		}
+	}
+	if net.ParseIP(a.SIPBindAddress) == nil {
+		return invalid("asterisk.sip_bind_address", "%q is not an IP address", a.SIPBindAddress)
 	}
 	if a.ConfigDir == "" {
 		return invalid("asterisk.config_dir", "must not be empty")
+	}
+	if a.SpoolDir == "" {
+		return invalid("asterisk.spool_dir", "must not be empty")
 	}
 	return nil
 }

@@ -84,11 +84,9 @@ func asteriskParams(cfg config.Config, withTLS bool) (asteriskconf.Params, error
 	p.SIPUDPPort, p.SIPTCPPort, p.SIPTLSPort = a.SIPUDPPort, a.SIPTCPPort, a.SIPTLSPort
 	p.RTPStart, p.RTPEnd = a.RTPStart, a.RTPEnd
 	p.ExternalAddress = a.ExternalAddress
-	p.LocalNets = nil
-	if a.LocalNet != "" {
-		p.LocalNets = []string{a.LocalNet}
-	}
-	p.Dirs.Etc = a.ConfigDir
+	p.LocalNets = append([]string(nil), a.LocalNets...)
+	p.SIPBindAddr = a.SIPBindAddress
+	p.Dirs.Etc, p.Dirs.Spool = a.ConfigDir, a.SpoolDir
 	if withTLS {
 		p.TLSCertFile, p.TLSKeyFile = cfg.HTTP.TLSCert, cfg.HTTP.TLSKey
 	} else {

@@ -56,7 +56,7 @@ func TestAsteriskConfRenderWritesTheSecretsServeUses(t *testing.T) {
 	dataDir, out := t.TempDir(), filepath.Join(t.TempDir(), "asterisk")
 	a := newTestApp("")
 	args := []string{"asterisk-conf", "render", "--out", out, "-data_dir", dataDir, "-asterisk.external_address", "203.0.113.7",
-		"-numbering.parking", "51-53"}
+		"-numbering.parking", "51-53", "-asterisk.local_nets", "192.168.7.0/24,10.0.0.0/8"}
 	if code := a.run(context.Background(), args); code != 0 {
 		t.Fatalf("exit %d: %s", code, a.err.String())
 	}
@@ -79,8 +79,12 @@ func TestAsteriskConfRenderWritesTheSecretsServeUses(t *testing.T) {
 	if !strings.Contains(pjsip, "203.0.113.7") {
 		t.Error("pjsip.conf lacks the external address")
 	}
-	if !strings.Contains(read(filepath.Join(out, "extensions.conf")), "park51") && !strings.Contains(read(filepath.Join(out, "extensions.conf")), "51") {
-		t.Error("extensions.conf lacks parking slot 51")
+	if !strings.Contains(pjsip, "192.168.7.0/24") || !strings.Contains(pjsip, "10.0.0.0/8") {
+		t.Error("pjsip.conf lacks the local networks")
+	}
+	ext := read(filepath.Join(out, "extensions.conf"))
+	if !strings.Contains(ext, "exten => 51,hint,Stasis:park51") || !strings.Contains(ext, "exten => 53,hint") || strings.Contains(ext, "exten => 41,hint") {
+		t.Error("extensions.conf does not hint exactly the configured parking slots 51-53")
 	}
 	if st, err := os.Stat(filepath.Join(out, "ari.conf")); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("ari.conf mode: %v %v", st.Mode(), err)
