@@ -45,9 +45,12 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if v.stop != nil {
-		defer v.stop()
-	}
+	stopVoice := sync.OnceFunc(func() {
+		if v.stop != nil {
+			v.stop()
+		}
+	})
+	defer stopVoice()
 	clk := clock.Real{}
 	ariClient := ari.New(ari.Options{
 		BaseURL: v.ariURL, Username: c.cfg.ARI.Username, Password: c.cfg.ARI.Password,
@@ -79,6 +82,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	serveErr := srv.Serve(ctx)
 	stopLinks()
 	wg.Wait()
+	stopVoice()
 	if serveErr != nil {
 		return serveErr
 	}
