@@ -107,6 +107,11 @@ func (f *fakeARI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusForbidden, map[string]string{"message": "Cannot update sorcery objects"})
 			return
 		}
+		if exists && parts[0] == TypeEndpoint {
+			// Asterisk 22.10.1 logs a WARNING (stir_shaken) on every
+			// in-place endpoint update; provisioning must never do one
+			f.log = append(f.log, "UPDATE "+key)
+		}
 		var body struct {
 			Fields []ari.ConfigTuple `json:"fields"`
 		}

@@ -133,6 +133,9 @@ type Provisioner struct {
 	eps  EndpointLister
 	opts Options
 	mu   sync.Mutex
+	// written remembers the fingerprint of every object this process wrote,
+	// by "type/id", so that an unchanged object is not written again.
+	written map[string]string
 }
 
 // New provisions through an ARI client.
@@ -142,7 +145,7 @@ func New(c *ari.Client, o Options) *Provisioner {
 
 // NewWith provisions through any ConfigStore and EndpointLister.
 func NewWith(cfg ConfigStore, eps EndpointLister, o Options) *Provisioner {
-	return &Provisioner{cfg: cfg, eps: eps, opts: o.withDefaults()}
+	return &Provisioner{cfg: cfg, eps: eps, opts: o.withDefaults(), written: map[string]string{}}
 }
 
 // Apply creates or updates the extension's objects, and removes its browser
@@ -161,9 +164,12 @@ func (p *Provisioner) apply(ctx context.Context, e Extension) error {
 	if e.Browser {
 		objs = append(objs, p.browserObjects(e)...)
 	}
+	changed := false
 	for _, o := range objs {
-		if _, err := p.cfg.UpdateObject(ctx, SorceryClass, o.typ, o.id, ari.AsteriskUpdateObjectParams{Fields: o.fields}); err != nil {
-			return fmt.Errorf("%w: put %s %s: %w", ErrAsterisk, o.typ, o.id, err)
+		c, err := p.write(ctx, o)
+		changed = changed || c
+		if err != nil {
+			return err
 		}
 	}
 	if !e.Browser {
@@ -171,7 +177,9 @@ func (p *Provisioner) apply(ctx context.Context, e Extension) error {
 			return err
 		}
 	}
-	p.opts.Logger.InfoContext(ctx, "extension provisioned", "extension", e.Number, "browser", e.Browser)
+	if changed {
+		p.opts.Logger.InfoContext(ctx, "extension provisioned", "extension", e.Number, "browser", e.Browser)
+	}
 	return nil
 }
 
@@ -198,6 +206,7 @@ func (p *Provisioner) Remove(ctx context.Context, number string) error {
 func (p *Provisioner) remove(ctx context.Context, id string) error {
 	for _, typ := range []string{TypeEndpoint, TypeAOR, TypeAuth} {
 		err := p.cfg.DeleteObject(ctx, SorceryClass, typ, id)
+		delete(p.written, typ+"/"+id)
 		if err != nil && !errors.Is(err, ari.ErrNotFound) {
 			return fmt.Errorf("%w: delete %s %s: %w", ErrAsterisk, typ, id, err)
 		}

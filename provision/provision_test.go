@@ -237,12 +237,16 @@ func TestSyncTwiceChangesNothingTheSecondTime(t *testing.T) {
 		before[k] = append([]ari.ConfigTuple(nil), v...)
 	}
 	f.mu.Unlock()
+	puts := f.count("PUT ")
 	rep, err := p.Sync(ctx, want)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rep.Removed) != 0 {
 		t.Errorf("second Sync removed %v", rep.Removed)
+	}
+	if n := f.count("PUT ") - puts; n != 0 {
+		t.Errorf("second Sync wrote %d unchanged objects", n)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -264,9 +268,11 @@ func TestSyncCarriesOnPastAFailingExtensionAndKeepsItsObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.mu.Lock()
-	f.failPut["endpoint/101"] = 400
+	f.failPut["auth/101"] = 400
 	f.mu.Unlock()
-	rep, err := p.Sync(ctx, []Extension{ext("101", false), ext("102", false), ext("103", false)})
+	changed := ext("101", false)
+	changed.SIPSecret = "a-new-secret-101"
+	rep, err := p.Sync(ctx, []Extension{changed, ext("102", false), ext("103", false)})
 	if !errors.Is(err, ErrAsterisk) || !errors.Is(err, ari.ErrInvalid) {
 		t.Fatalf("err = %v, want ErrAsterisk wrapping ari.ErrInvalid", err)
 	}
@@ -275,5 +281,46 @@ func TestSyncCarriesOnPastAFailingExtensionAndKeepsItsObjects(t *testing.T) {
 	}
 	if _, ok := f.get(TypeEndpoint, "101"); !ok {
 		t.Errorf("the failing extension's old endpoint was deleted")
+	}
+}
+
+func TestAChangedEndpointIsReplacedNeverUpdatedInPlace(t *testing.T) {
+	f, c := newFakeARI(t)
+	p := New(c, Options{})
+	ctx := context.Background()
+	e := ext("108", true)
+	if err := p.Apply(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	e.Name = "Renamed"
+	e.SIPSecret = "another-secret-108"
+	if err := p.Apply(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count("UPDATE endpoint/"); n != 0 {
+		t.Errorf("%d in-place endpoint updates", n)
+	}
+	ep, _ := f.get(TypeEndpoint, "108")
+	auth, _ := f.get(TypeAuth, "108-web")
+	if ep["callerid"] != `"Renamed" <108>` || auth["password"] != "another-secret-108" {
+		t.Errorf("change not applied: endpoint %v, auth %v", ep["callerid"], auth["password"])
+	}
+	if f.count("DELETE endpoint/108") != 2 || f.count("DELETE endpoint/108-web") != 1 { // 108 is a prefix of 108-web
+		t.Errorf("endpoints not replaced: %v", f.log)
+	}
+}
+
+func TestANewProvisionerReplacesWhatAnEarlierProcessWrote(t *testing.T) {
+	f, c := newFakeARI(t)
+	ctx := context.Background()
+	if err := New(c, Options{}).Apply(ctx, ext("109", false)); err != nil {
+		t.Fatal(err)
+	}
+	// a restarted app cannot know what the objects hold: it writes them again
+	if err := New(c, Options{}).Apply(ctx, ext("109", false)); err != nil {
+		t.Fatal(err)
+	}
+	if f.count("UPDATE endpoint/") != 0 || f.count("PUT endpoint/109") != 2 {
+		t.Errorf("log %v", f.log)
 	}
 }
