@@ -93,7 +93,9 @@ func New(deps Deps) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(recoverPanics(s.log), requestLog(s.log), m.middleware(), securityHeaders(deps.HTTP.SelfSigned))
+	// outermost first: metrics and the request log see the final status,
+	// including the 500 a recovered panic becomes
+	e.Use(m.middleware(), requestLog(s.log), securityHeaders(deps.HTTP.SelfSigned), recoverPanics(s.log))
 	e.GET("/healthz", s.health.healthz)
 	e.GET("/readyz", s.health.readyz)
 	e.GET("/metrics", echo.WrapHandler(m.handler()))

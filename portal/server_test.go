@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -239,3 +241,37 @@ func TestDatabaseSinceMarksTheLastStateChangeNotTheLastRequest(t *testing.T) {
 		t.Fatalf("up again: %+v", st)
 	}
 }
+
+type panicModule struct{}
+
+func (panicModule) Mount(_ *echo.Echo, api *echo.Group) {
+	api.GET("/panic", func(echo.Context) error { panic("boom") })
+}
+
+func TestAPanickingHandlerAnswers500AndIsLoggedAndCounted(t *testing.T) {
+	logs := &strings.Builder{}
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), nil))
+	_, base, _, _ := startServer(t, Deps{Logger: log, Modules: []Module{panicModule{}}})
+	res, body := get(t, base+APIPrefix+"/panic")
+	if res.StatusCode != http.StatusInternalServerError || !strings.Contains(body, `"error":"Internal Server Error"`) {
+		t.Fatalf("panic answered %d %s", res.StatusCode, body)
+	}
+	_, metrics := get(t, base+"/metrics")
+	if !strings.Contains(metrics, `switchboard_http_requests_total{code="500",method="GET",route="/api/v1/panic"} 1`) {
+		t.Error("the panic was not counted as a 500")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logs.String(), `msg="handler panic"`) || !strings.Contains(logs.String(), "status=500") {
+		t.Errorf("log lacks the panic or the 500 request line:\n%s", logs.String())
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
