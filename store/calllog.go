@@ -129,7 +129,9 @@ func (r *CallRepo) Log(ctx context.Context, q CallLogQuery) (*CallLogPage, error
 		dir = " ASC"
 	}
 	col := callLogSorts[q.Sort]
-	order := "extension" + dir + ", " + col + dir
+	// No "extension" in ORDER BY: it is fixed by the WHERE, and naming it
+	// makes MariaDB read the user's whole range before the LIMIT (5x slower).
+	order := col + dir
 	if col != "started_at" {
 		order += ", started_at" + dir
 	}

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -278,18 +277,15 @@ func runCallLogBench(b *testing.B, st *Store, n int) {
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
 			r := rand.New(rand.NewPCG(7, 7))
 			lat := make([]time.Duration, 0, b.N)
-			cpu := make([]time.Duration, 0, b.N)
 			rows := 0
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				q := c.q(r)
-				t, c0 := time.Now(), threadCPU()
+				t := time.Now()
 				page, err := st.Calls.Log(ctx, q)
-				lat, cpu = append(lat, time.Since(t)), append(cpu, threadCPU()-c0)
+				lat = append(lat, time.Since(t))
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -300,11 +296,8 @@ func runCallLogBench(b *testing.B, st *Store, n int) {
 				slices.Sort(d)
 				return float64(d[min(len(d)-1, int(float64(len(d))*p))]) / float64(time.Millisecond)
 			}
-			// Wall-clock percentiles are the target; the CPU-time ones show
-			// the query's own cost when the machine is shared and busy.
 			b.ReportMetric(pct(lat, 0.50), "p50-ms")
 			b.ReportMetric(pct(lat, 0.99), "p99-ms")
-			b.ReportMetric(pct(cpu, 0.99), "p99-cpu-ms")
 			b.ReportMetric(float64(rows)/float64(b.N), "rows/op")
 			b.ReportMetric(float64(n), "calls")
 		})
