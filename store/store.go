@@ -168,8 +168,13 @@ func openSQLite(dsn string, cfg *gorm.Config) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
-	sqlDB.SetMaxOpenConns(8)
-	sqlDB.SetMaxIdleConns(8)
+	conns := 8
+	if dsn == ":memory:" || strings.Contains(dsn, "mode=memory") {
+		// Every connection to :memory: is a database of its own: keep one.
+		conns = 1
+	}
+	sqlDB.SetMaxOpenConns(conns)
+	sqlDB.SetMaxIdleConns(conns)
 	sqlDB.SetConnMaxIdleTime(0)
 	return db, nil
 }

@@ -105,3 +105,20 @@ func TestMigrateUpgradesAnOlderSchemaKeepingItsData(t *testing.T) {
 	}
 	must(t, st.Forwards.Set(ctx, "201", ForwardAll, ForwardTarget{Number: "202", Enabled: true}))
 }
+
+func TestInMemorySQLiteKeepsOneConnection(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, Options{Driver: DriverSQLite, DSN: ":memory:"})
+	must(t, err)
+	defer st.Close()
+	_, err = st.Migrate(ctx)
+	must(t, err)
+	// Every connection to :memory: is a separate, empty database.
+	sqlDB, err := st.DB().DB()
+	must(t, err)
+	if n := sqlDB.Stats().MaxOpenConnections; n != 1 {
+		t.Fatalf("in-memory store allows %d connections, want 1", n)
+	}
+	_, err = st.Settings.Get(ctx)
+	must(t, err)
+}
