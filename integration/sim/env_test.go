@@ -29,7 +29,7 @@ type testEnv struct {
 	mu     sync.Mutex
 	ws     *websocket.Conn
 	events []map[string]any
-	wake   chan struct{}
+	recv   int64 // messages read on the current socket
 }
 
 var epoch = time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC)
@@ -45,7 +45,7 @@ func newTestEnv(t testing.TB, opts Options) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{t: t, clk: clk, s: s, hs: httptest.NewServer(s.Handler()), wake: make(chan struct{}, 1)}
+	e := &testEnv{t: t, clk: clk, s: s, hs: httptest.NewServer(s.Handler())}
 	t.Cleanup(func() {
 		e.disconnect()
 		e.hs.Close()
@@ -95,6 +95,7 @@ func (e *testEnv) connect(app string) {
 	}
 	e.mu.Lock()
 	e.ws = ws
+	e.recv = 0
 	e.mu.Unlock()
 	go func() {
 		for {
@@ -106,11 +107,10 @@ func (e *testEnv) connect(app string) {
 			if json.Unmarshal(msg, &m) == nil {
 				e.mu.Lock()
 				e.events = append(e.events, m)
-				e.mu.Unlock()
-				select {
-				case e.wake <- struct{}{}:
-				default:
+				if e.ws == ws {
+					e.recv++
 				}
+				e.mu.Unlock()
 			}
 		}
 	}()
@@ -185,15 +185,23 @@ func (e *testEnv) advance(d time.Duration) {
 	}
 }
 
-// quiesce waits until no event has arrived for 40 ms of real time.
-func (e *testEnv) quiesce() {
-	for {
-		select {
-		case <-e.wake:
-		case <-time.After(40 * time.Millisecond):
-			return
+// drain waits until the current socket has delivered every event the
+// simulator queued for it.
+func (e *testEnv) drain() {
+	e.t.Helper()
+	e.waitFor(func() bool {
+		e.s.mu.Lock()
+		var sent int64 = -1
+		for _, a := range e.s.apps {
+			if a.conn != nil {
+				sent = a.conn.sent.Load()
+			}
 		}
-	}
+		e.s.mu.Unlock()
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return sent < 0 || e.recv >= sent
+	})
 }
 
 // waitEvent waits for an event of typ about channel id (any when "").

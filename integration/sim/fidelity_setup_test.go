@@ -70,7 +70,7 @@ var extras = map[string]func(r *replayer, i int, l traceLine){
 	// raised no ChannelDtmfReceived (native RTP bridge), so nothing shows it.
 	"call_dtmf_mixing": func(r *replayer, i int, l traceLine) {
 		if l.Dir == "response" && l.Path == "/bridges/b1/addChannel" {
-			r.e.quiesce()
+			r.e.drain()
 			call := r.activeCall("201")
 			if call == nil {
 				r.fail("201 has no call to press 5# in")

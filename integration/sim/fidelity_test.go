@@ -165,7 +165,7 @@ func (r *replayer) run() {
 		}
 	}
 	r.e.advance(time.Second)
-	r.e.quiesce()
+	r.e.drain()
 	r.compare()
 }
 
@@ -291,7 +291,7 @@ var dtmfNote = regexp.MustCompile(`^(.*): 202's DTMF events: (\[.*\])$`)
 func (r *replayer) note(text string) {
 	switch {
 	case text == "app WebSocket closed":
-		r.e.quiesce()
+		r.e.drain()
 		r.e.disconnect()
 		r.e.waitFor(func() bool {
 			r.e.s.mu.Lock()

@@ -3,6 +3,7 @@ package sim
 import (
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -13,6 +14,7 @@ import (
 // by one goroutine per socket.
 type wsConn struct {
 	ws     *websocket.Conn
+	sent   atomic.Int64 // events queued so far (tests wait for their delivery)
 	mu     sync.Mutex
 	queue  [][]byte
 	wake   chan struct{}
@@ -25,6 +27,7 @@ func newWSConn(ws *websocket.Conn) *wsConn {
 }
 
 func (c *wsConn) send(b []byte) {
+	c.sent.Add(1)
 	c.mu.Lock()
 	c.queue = append(c.queue, b)
 	c.mu.Unlock()
