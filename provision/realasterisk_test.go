@@ -16,9 +16,10 @@ import (
 	"github.com/switchboard-pbx/switchboard/provision"
 )
 
-// register sends a REGISTER for user to Asterisk over UDP, answers the
-// digest challenge with password, and returns the final status code.
-func register(t *testing.T, sipPort int, user, password string) int {
+// sipRequest sends method from user to Asterisk over UDP (REGISTER when
+// target is empty, otherwise to sip:<target>@asterisk), answers the digest
+// challenge with password, and returns the final status code.
+func sipRequest(t *testing.T, sipPort int, user, password string, method sip.RequestMethod, target string, headers ...sip.Header) int {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -32,17 +33,27 @@ func register(t *testing.T, sipPort int, user, password string) int {
 		t.Fatal(err)
 	}
 	defer client.Close()
+	to := target
+	if to == "" {
+		to = user
+	}
 	var recipient sip.Uri
-	if err := sip.ParseUri(fmt.Sprintf("sip:%s@127.0.0.1:%d", user, sipPort), &recipient); err != nil {
+	if err := sip.ParseUri(fmt.Sprintf("sip:%s@127.0.0.1:%d", to, sipPort), &recipient); err != nil {
 		t.Fatal(err)
 	}
-	req := sip.NewRequest(sip.REGISTER, recipient)
+	req := sip.NewRequest(method, recipient)
 	req.AppendHeader(sip.NewHeader("Contact", fmt.Sprintf("<sip:%s@127.0.0.1:5999>", user)))
-	req.AppendHeader(sip.NewHeader("Expires", "60"))
+	for _, h := range headers {
+		req.AppendHeader(h)
+	}
 	req.SetTransport("UDP")
-	res, err := client.Do(ctx, req, sipgo.ClientRequestRegisterBuild)
+	build := sipgo.ClientRequestBuild
+	if method == sip.REGISTER {
+		build = sipgo.ClientRequestRegisterBuild
+	}
+	res, err := client.Do(ctx, req, build)
 	if err != nil {
-		t.Fatalf("REGISTER %s: %v", user, err)
+		t.Fatalf("%s %s: %v", method, user, err)
 	}
 	if res.StatusCode != sip.StatusUnauthorized {
 		return int(res.StatusCode)
@@ -51,7 +62,7 @@ func register(t *testing.T, sipPort int, user, password string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cred, err := digest.Digest(chal, digest.Options{Method: "REGISTER", URI: req.Recipient.String(), Username: user, Password: password})
+	cred, err := digest.Digest(chal, digest.Options{Method: method.String(), URI: req.Recipient.String(), Username: user, Password: password})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,9 +71,14 @@ func register(t *testing.T, sipPort int, user, password string) int {
 	again.AppendHeader(sip.NewHeader("Authorization", cred.String()))
 	res, err = client.Do(ctx, again, sipgo.ClientRequestIncreaseCSEQ, sipgo.ClientRequestAddVia)
 	if err != nil {
-		t.Fatalf("REGISTER %s with credentials: %v", user, err)
+		t.Fatalf("%s %s with credentials: %v", method, user, err)
 	}
 	return int(res.StatusCode)
+}
+
+func register(t *testing.T, sipPort int, user, password string) int {
+	t.Helper()
+	return sipRequest(t, sipPort, user, password, sip.REGISTER, "", sip.NewHeader("Expires", "60"))
 }
 
 func TestRealAsteriskPhoneRegistersWithProvisionedCredentials(t *testing.T) {
@@ -120,5 +136,31 @@ func TestRealAsteriskPhoneRegistersWithProvisionedCredentials(t *testing.T) {
 	}
 	if probs := in.Problems(); len(probs) > 0 {
 		t.Errorf("Asterisk logged warnings/errors:\n%s", strings.Join(probs, "\n"))
+	}
+}
+
+func TestRealAsteriskBLFSubscriptionsFindHintsForProvisionedExtensionsAndParkingSlots(t *testing.T) {
+	in := asterisktest.Start(t, nil)
+	ctx := context.Background()
+	c := ari.New(ari.Options{BaseURL: in.ARIURL, Username: in.Params.ARIUser, Password: in.Params.ARIPassword})
+	p := provision.New(c, provision.Options{})
+	if _, err := p.Sync(ctx, []provision.Extension{
+		{Number: "101", Name: "Alice", SIPSecret: "sip-secret-101"},
+		{Number: "102", Name: "Bob", SIPSecret: "sip-secret-102", Browser: true},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	port := in.Params.SIPUDPPort
+	blf := []sip.Header{sip.NewHeader("Event", "dialog"), sip.NewHeader("Accept", "application/dialog-info+xml"), sip.NewHeader("Expires", "60")} // 0 (a fetch) is refused with 400
+	for _, target := range []string{"102", "41"} {
+		if got := sipRequest(t, port, "101", "sip-secret-101", sip.SUBSCRIBE, target, blf...); got != 200 {
+			t.Errorf("SUBSCRIBE 101 -> %s: %d, want 200", target, got)
+		}
+	}
+	hints := in.CLI(t, "core show hints")
+	for _, want := range []string{"PJSIP/102&PJSIP/102-web&Stasis:dnd102", "Stasis:park41"} {
+		if !strings.Contains(hints, want) {
+			t.Errorf("hint %q missing:\n%s", want, hints)
+		}
 	}
 }
