@@ -47,6 +47,9 @@ type CallLogQuery struct {
 	Sort string
 	// Ascending reverses the default newest/longest/highest first order.
 	Ascending bool
+	// WithTotal also counts all matching calls (CallLogPage.Total); the
+	// count reads the user's whole filtered range, so ask only when needed.
+	WithTotal bool
 }
 
 // CallLogPage is one page of a call log.
@@ -59,6 +62,8 @@ type CallLogPage struct {
 	PageSize int `json:"page_size"`
 	// HasMore says a next page exists.
 	HasMore bool `json:"has_more"`
+	// Total counts every matching call when the query asked WithTotal.
+	Total int64 `json:"total,omitempty"`
 }
 
 func (q *CallLogQuery) normalise() error {
@@ -110,7 +115,7 @@ func (r *CallRepo) Log(ctx context.Context, q CallLogQuery) (*CallLogPage, error
 	// Prepared statements are cached per connection: the query has only a
 	// few shapes, and skipping SQL parsing is a large part of its cost.
 	db := r.s.ctxDB(ctx).Session(&gorm.Session{PrepareStmt: true}).Model(&CallLogEntry{}).
-		Select(callLogColumns).Where("extension = ?", q.Extension)
+		Where("extension = ?", q.Extension)
 	if q.Type != "" {
 		db = db.Where("type = ?", q.Type)
 	}
@@ -136,11 +141,17 @@ func (r *CallRepo) Log(ctx context.Context, q CallLogQuery) (*CallLogPage, error
 		order += ", started_at" + dir
 	}
 	order += ", call_id" + dir
-	rows, err := scanCallLog(db.Order(order).Limit(q.PageSize + 1).Offset((q.Page - 1) * q.PageSize))
+	var total int64
+	if q.WithTotal {
+		if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+			return nil, wrap("call log count", err)
+		}
+	}
+	rows, err := scanCallLog(db.Select(callLogColumns).Order(order).Limit(q.PageSize + 1).Offset((q.Page - 1) * q.PageSize))
 	if err != nil {
 		return nil, wrap("call log", err)
 	}
-	page := &CallLogPage{Page: q.Page, PageSize: q.PageSize, Calls: rows}
+	page := &CallLogPage{Page: q.Page, PageSize: q.PageSize, Calls: rows, Total: total}
 	if len(rows) > q.PageSize {
 		page.HasMore, page.Calls = true, rows[:q.PageSize]
 	}

@@ -267,6 +267,10 @@ func runCallLogBench(b *testing.B, st *Store, n int) {
 			from := benchStart.Add(time.Duration(r.IntN(270)) * 24 * time.Hour)
 			return CallLogQuery{Extension: benchExt(r.IntN(benchExtensions)), Type: types[r.IntN(3)], From: from, To: from.Add(90 * 24 * time.Hour)}
 		}},
+		{"type+range+total", func(r *rand.Rand) CallLogQuery {
+			from := benchStart.Add(time.Duration(r.IntN(270)) * 24 * time.Hour)
+			return CallLogQuery{Extension: benchExt(r.IntN(benchExtensions)), Type: types[r.IntN(3)], From: from, To: from.Add(90 * 24 * time.Hour), WithTotal: true}
+		}},
 		{"all-page5", func(r *rand.Rand) CallLogQuery {
 			return CallLogQuery{Extension: benchExt(r.IntN(benchExtensions)), Page: 5}
 		}},

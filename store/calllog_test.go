@@ -53,9 +53,14 @@ func TestCallLogPagesNewestFirstWithFilters(t *testing.T) {
 			t.Fatalf("page 3: %d calls, more=%v", len(p3.Calls), p3.HasMore)
 		}
 
-		in, err := st.Calls.Log(ctx, CallLogQuery{Extension: "201", Type: CallInbound})
+		in, err := st.Calls.Log(ctx, CallLogQuery{Extension: "201", Type: CallInbound, PageSize: 15, WithTotal: true})
 		must(t, err)
-		if len(in.Calls) != 40 {
+		if len(in.Calls) != 15 || in.Total != 40 {
+			t.Fatalf("inbound page: %d calls of total %d, want 15 of 40", len(in.Calls), in.Total)
+		}
+		in, err = st.Calls.Log(ctx, CallLogQuery{Extension: "201", Type: CallInbound})
+		must(t, err)
+		if len(in.Calls) != 40 || in.Total != 0 {
 			t.Fatalf("inbound: %d, want 40", len(in.Calls))
 		}
 		for _, c := range in.Calls {
