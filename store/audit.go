@@ -36,6 +36,9 @@ type AuditRepo struct{ s *Store }
 
 // Append adds an entry.
 func (r *AuditRepo) Append(ctx context.Context, e *AuditEntry) error {
+	if e == nil {
+		return missing("AuditEntry")
+	}
 	err := firstErr(checkText("actor", e.Actor, 64, true), checkText("action", e.Action, 64, true),
 		checkText("target", e.Target, 128, false))
 	if err == nil && len(e.Details) > MaxAuditDetails {

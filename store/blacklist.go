@@ -29,6 +29,9 @@ type BlacklistRepo struct{ s *Store }
 // Add blocks a number; extension numbers can never be blacklisted
 // (ErrInvalid), and a number already blocked is ErrDuplicate.
 func (r *BlacklistRepo) Add(ctx context.Context, e *BlacklistEntry) error {
+	if e == nil {
+		return missing("BlacklistEntry")
+	}
 	if err := firstErr(checkPhone("number", e.Number), checkText("added_by", e.AddedBy, 64, false),
 		checkText("reason", e.Reason, 255, false)); err != nil {
 		return fmt.Errorf("store: blacklist add: %w", err)

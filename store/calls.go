@@ -222,6 +222,9 @@ type CallRepo struct{ s *Store }
 // carries (Seq is assigned in order). Each extension named by a leg sees the
 // call in its call log.
 func (r *CallRepo) Open(ctx context.Context, c *CallRecord) error {
+	if c == nil {
+		return missing("CallRecord")
+	}
 	if err := c.validate(); err != nil {
 		return fmt.Errorf("store: open call: %w", err)
 	}
@@ -305,6 +308,9 @@ func openCall(tx *gorm.DB, op string, callID uint64) (*CallRecord, error) {
 
 // AddLeg appends a leg to an open call; its Seq is the next free one.
 func (r *CallRepo) AddLeg(ctx context.Context, callID uint64, l *CallLeg) error {
+	if l == nil {
+		return missing("CallLeg")
+	}
 	if err := l.validate(); err != nil {
 		return fmt.Errorf("store: add call leg: %w", err)
 	}
@@ -360,6 +366,9 @@ func (r *CallRepo) EndLeg(ctx context.Context, legID uint64, t time.Time, dispos
 
 // AddTrace appends a route decision to an open call.
 func (r *CallRepo) AddTrace(ctx context.Context, callID uint64, t *TraceStep) error {
+	if t == nil {
+		return missing("TraceStep")
+	}
 	if err := t.validate(); err != nil {
 		return fmt.Errorf("store: add trace step: %w", err)
 	}

@@ -44,6 +44,9 @@ type ConferenceRepo struct{ s *Store }
 
 // Create adds a room; its number must be free in the plan.
 func (r *ConferenceRepo) Create(ctx context.Context, c *ConferenceRoom) error {
+	if c == nil {
+		return missing("ConferenceRoom")
+	}
 	if err := c.validate(); err != nil {
 		return fmt.Errorf("store: create conference room: %w", err)
 	}
@@ -68,6 +71,9 @@ func (r *ConferenceRepo) List(ctx context.Context) ([]ConferenceRoom, error) {
 
 // Update writes a room (found by ID).
 func (r *ConferenceRepo) Update(ctx context.Context, c *ConferenceRoom) error {
+	if c == nil {
+		return missing("ConferenceRoom")
+	}
 	if err := c.validate(); err != nil {
 		return fmt.Errorf("store: update conference room: %w", err)
 	}

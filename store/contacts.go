@@ -70,6 +70,9 @@ type ContactRepo struct{ s *Store }
 
 // Create adds a contact with its numbers.
 func (r *ContactRepo) Create(ctx context.Context, c *Contact) error {
+	if c == nil {
+		return missing("Contact")
+	}
 	if err := c.validate(); err != nil {
 		return fmt.Errorf("store: create contact: %w", err)
 	}
@@ -105,6 +108,9 @@ func (r *ContactRepo) Get(ctx context.Context, id uint64) (*Contact, error) {
 
 // Update replaces a contact's fields and numbers (owner included).
 func (r *ContactRepo) Update(ctx context.Context, c *Contact) error {
+	if c == nil {
+		return missing("Contact")
+	}
 	if err := c.validate(); err != nil {
 		return fmt.Errorf("store: update contact: %w", err)
 	}

@@ -24,6 +24,9 @@ type DepartmentRepo struct{ s *Store }
 
 // Create adds a department; ErrDuplicate when the name exists.
 func (r *DepartmentRepo) Create(ctx context.Context, d *Department) error {
+	if d == nil {
+		return missing("Department")
+	}
 	if err := d.validate(); err != nil {
 		return fmt.Errorf("store: create department: %w", err)
 	}

@@ -48,3 +48,24 @@ func TestMySQLRefusesOverlongValueAsErrInvalidEvenPastValidation(t *testing.T) {
 	err := insert(st.DB().WithContext(context.Background()), "raw insert", &Department{Name: strings.Repeat("x", 300)})
 	wantErr(t, err, ErrInvalid)
 }
+
+func TestNilRecordsAreRefusedNotPanicked(t *testing.T) {
+	st := newSQLiteStore(t)
+	ctx := context.Background()
+	errs := []error{
+		st.Extensions.Create(ctx, nil), st.Extensions.Update(ctx, nil), st.Departments.Create(ctx, nil),
+		st.Calls.Open(ctx, nil), st.Calls.AddLeg(ctx, 1, nil), st.Calls.AddTrace(ctx, 1, nil),
+		st.Contacts.Create(ctx, nil), st.Voicemail.Create(ctx, nil), st.Faxes.Create(ctx, nil),
+		st.FollowMe.Set(ctx, nil), st.Blacklist.Add(ctx, nil), st.Queues.Create(ctx, nil),
+		st.Queues.AddMember(ctx, "600", nil), st.RingGroups.Create(ctx, nil), st.Conferences.Create(ctx, nil),
+		st.Wakeups.Create(ctx, nil), st.Recordings.Create(ctx, nil), st.Trunks.Create(ctx, nil),
+		st.Trunks.CreateRoute(ctx, nil), st.Audit.Append(ctx, nil), st.Settings.Save(ctx, nil),
+	}
+	_, tokErr := st.Tokens.Create(ctx, nil)
+	errs = append(errs, tokErr)
+	for i, err := range errs {
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("call %d: error = %v, want ErrInvalid", i, err)
+		}
+	}
+}

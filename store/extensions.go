@@ -119,6 +119,9 @@ type ExtensionRepo struct{ s *Store }
 // must not be taken by another extension, queue, ring group or room
 // (ErrDuplicate).
 func (r *ExtensionRepo) Create(ctx context.Context, e *Extension) error {
+	if e == nil {
+		return missing("Extension")
+	}
 	if err := e.validate(); err != nil {
 		return fmt.Errorf("store: create extension: %w", err)
 	}
@@ -180,6 +183,9 @@ func (r *ExtensionRepo) List(ctx context.Context, f ExtensionFilter) ([]Extensio
 // hash (see SetPortalPassword) and the creation time. Renumbering is
 // allowed; records keyed by number follow through ON UPDATE CASCADE.
 func (r *ExtensionRepo) Update(ctx context.Context, e *Extension) error {
+	if e == nil {
+		return missing("Extension")
+	}
 	if err := e.validate(); err != nil {
 		return fmt.Errorf("store: update extension: %w", err)
 	}

@@ -65,6 +65,9 @@ type FaxRepo struct{ s *Store }
 
 // Create records a fax.
 func (r *FaxRepo) Create(ctx context.Context, f *Fax) error {
+	if f == nil {
+		return missing("Fax")
+	}
 	if err := f.validate(); err != nil {
 		return fmt.Errorf("store: create fax: %w", err)
 	}

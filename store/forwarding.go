@@ -157,6 +157,9 @@ func (r *FollowMeRepo) Get(ctx context.Context, extension string) (*FollowMe, er
 
 // Set replaces an extension's follow-me, steps included, in one transaction.
 func (r *FollowMeRepo) Set(ctx context.Context, f *FollowMe) error {
+	if f == nil {
+		return missing("FollowMe")
+	}
 	if f.OwnRingSec == 0 {
 		f.OwnRingSec = DefaultFollowMeOwnRingSec
 	}

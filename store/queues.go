@@ -107,6 +107,9 @@ type QueueRepo struct{ s *Store }
 
 // Create adds a queue; its number must be free in the numbering plan.
 func (r *QueueRepo) Create(ctx context.Context, q *Queue) error {
+	if q == nil {
+		return missing("Queue")
+	}
 	if err := q.validate(); err != nil {
 		return fmt.Errorf("store: create queue: %w", err)
 	}
@@ -137,6 +140,9 @@ func (r *QueueRepo) List(ctx context.Context) ([]Queue, error) {
 
 // Update writes a queue's settings (found by ID; members untouched).
 func (r *QueueRepo) Update(ctx context.Context, q *Queue) error {
+	if q == nil {
+		return missing("Queue")
+	}
 	if err := q.validate(); err != nil {
 		return fmt.Errorf("store: update queue: %w", err)
 	}
@@ -155,6 +161,9 @@ func (r *QueueRepo) Delete(ctx context.Context, number string) error {
 
 // AddMember adds an agent (static or dynamic); ErrDuplicate when already in.
 func (r *QueueRepo) AddMember(ctx context.Context, queueNumber string, m *QueueMember) error {
+	if m == nil {
+		return missing("QueueMember")
+	}
 	if err := firstErr(checkExtNumber("extension", m.Extension), checkRange("penalty", m.Penalty, 0, 100)); err != nil {
 		return fmt.Errorf("store: add queue member: %w", err)
 	}

@@ -27,6 +27,9 @@ type RecordingRepo struct{ s *Store }
 
 // Create records a finished recording.
 func (r *RecordingRepo) Create(ctx context.Context, rec *Recording) error {
+	if rec == nil {
+		return missing("Recording")
+	}
 	err := firstErr(checkExtNumber("owner", rec.Owner), checkText("file_path", rec.FilePath, MaxPathLen, true),
 		checkRange("duration_sec", rec.DurationSec, 0, 7*24*3600))
 	if err == nil && rec.StartedAt.IsZero() {

@@ -90,6 +90,9 @@ func putRingMembers(tx *gorm.DB, g *RingGroup) error {
 // Create adds a ring group with its members; the number must be free in the
 // plan, the members existing extensions (ErrReference otherwise).
 func (r *RingGroupRepo) Create(ctx context.Context, g *RingGroup) error {
+	if g == nil {
+		return missing("RingGroup")
+	}
 	if err := g.validate(); err != nil {
 		return fmt.Errorf("store: create ring group: %w", err)
 	}
@@ -124,6 +127,9 @@ func (r *RingGroupRepo) List(ctx context.Context) ([]RingGroup, error) {
 
 // Update replaces a ring group's settings and members (found by ID).
 func (r *RingGroupRepo) Update(ctx context.Context, g *RingGroup) error {
+	if g == nil {
+		return missing("RingGroup")
+	}
 	if err := g.validate(); err != nil {
 		return fmt.Errorf("store: update ring group: %w", err)
 	}

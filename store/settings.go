@@ -177,6 +177,9 @@ func (r *SettingsRepo) Get(ctx context.Context) (*SystemSettings, error) {
 
 // Save validates and writes all settings.
 func (r *SettingsRepo) Save(ctx context.Context, v *SystemSettings) error {
+	if v == nil {
+		return missing("SystemSettings")
+	}
 	if err := v.validate(); err != nil {
 		return fmt.Errorf("store: save settings: %w", err)
 	}

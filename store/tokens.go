@@ -55,6 +55,9 @@ type TokenRepo struct{ s *Store }
 // Create stores a new token owned by exactly one of AccountID or Extension
 // and returns the token text, which is not kept anywhere.
 func (r *TokenRepo) Create(ctx context.Context, t *APIToken) (string, error) {
+	if t == nil {
+		return "", missing("APIToken")
+	}
 	err := checkText("name", t.Name, MaxNameLen, true)
 	if err == nil && (t.AccountID == nil) == (t.Extension == nil) {
 		err = invalid("owner", "exactly one of account_id and extension must be set")

@@ -110,6 +110,9 @@ type TrunkRepo struct{ s *Store }
 
 // Create adds a trunk.
 func (r *TrunkRepo) Create(ctx context.Context, t *Trunk) error {
+	if t == nil {
+		return missing("Trunk")
+	}
 	if err := t.validate(); err != nil {
 		return fmt.Errorf("store: create trunk: %w", err)
 	}
@@ -129,6 +132,9 @@ func (r *TrunkRepo) List(ctx context.Context) ([]Trunk, error) {
 
 // Update writes a trunk (found by ID).
 func (r *TrunkRepo) Update(ctx context.Context, t *Trunk) error {
+	if t == nil {
+		return missing("Trunk")
+	}
 	if err := t.validate(); err != nil {
 		return fmt.Errorf("store: update trunk: %w", err)
 	}
@@ -142,6 +148,9 @@ func (r *TrunkRepo) Delete(ctx context.Context, name string) error {
 
 // CreateRoute adds an inbound route; ErrDuplicate when the DID is routed.
 func (r *TrunkRepo) CreateRoute(ctx context.Context, rt *InboundRoute) error {
+	if rt == nil {
+		return missing("InboundRoute")
+	}
 	if err := rt.validate(); err != nil {
 		return fmt.Errorf("store: create inbound route: %w", err)
 	}
@@ -161,6 +170,9 @@ func (r *TrunkRepo) Routes(ctx context.Context) ([]InboundRoute, error) {
 
 // UpdateRoute writes an inbound route (found by ID).
 func (r *TrunkRepo) UpdateRoute(ctx context.Context, rt *InboundRoute) error {
+	if rt == nil {
+		return missing("InboundRoute")
+	}
 	if err := rt.validate(); err != nil {
 		return fmt.Errorf("store: update inbound route: %w", err)
 	}

@@ -174,3 +174,8 @@ func firstErr(errs ...error) error {
 	}
 	return nil
 }
+
+// missing is the error for a nil record passed to a repository.
+func missing(what string) error {
+	return fmt.Errorf("store: %w", invalid(strings.ToLower(what[:1])+what[1:], "is missing (nil)"))
+}

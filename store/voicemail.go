@@ -58,6 +58,9 @@ type VoicemailRepo struct{ s *Store }
 
 // Create files a new message (folder new unless set).
 func (r *VoicemailRepo) Create(ctx context.Context, m *VoicemailMessage) error {
+	if m == nil {
+		return missing("VoicemailMessage")
+	}
 	if err := m.validate(); err != nil {
 		return fmt.Errorf("store: create voicemail: %w", err)
 	}

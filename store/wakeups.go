@@ -45,6 +45,9 @@ type WakeupRepo struct{ s *Store }
 
 // Create schedules a wakeup call (defaults: 2 retries, 5 minutes apart).
 func (r *WakeupRepo) Create(ctx context.Context, w *WakeupCall) error {
+	if w == nil {
+		return missing("WakeupCall")
+	}
 	if w.MaxRetries == 0 && w.RetryEverySec == 0 {
 		w.MaxRetries, w.RetryEverySec = 2, 300
 	}
