@@ -160,3 +160,19 @@ func TestRealAsteriskAMIUserLogsInButMayNotOriginate(t *testing.T) {
 		t.Errorf("Ping: %s", resp)
 	}
 }
+
+func TestRealAsteriskLoadsTheDefaultBuildVariantWithoutWarnings(t *testing.T) {
+	// what a default Asterisk build supports: no MWI modules, no fax
+	in := asterisktest.Start(t, func(p *asteriskconf.Params) { p.Mailboxes, p.Fax = false, false })
+	time.Sleep(time.Second)
+	if probs := in.Problems(); len(probs) > 0 {
+		t.Errorf("Asterisk logged %d warnings/errors:\n%s", len(probs), strings.Join(probs, "\n"))
+	}
+	p := in.Params
+	if code, _ := ariDo(t, in, p.ARIUser, p.ARIPassword, http.MethodGet, "/mailboxes", nil); code == http.StatusOK {
+		t.Errorf("/mailboxes answers without the MWI modules")
+	}
+	if out := in.CLI(t, "module show like res_fax"); strings.Contains(out, "Running") {
+		t.Errorf("res_fax loaded with Fax off:\n%s", out)
+	}
+}
