@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"github.com/switchboard-pbx/switchboard/ari"
@@ -14,9 +15,11 @@ import (
 
 // runServe runs the PBX until ctx ends (SIGTERM/SIGINT): it opens and
 // migrates the store, seeds demo data on first start, keeps the Asterisk
-// links checked (provisioning the extensions whenever ARI comes up) and
-// serves the portal; on shutdown it drains HTTP, stops the links and the
-// simulator (engine sim) and closes the database, in that order.
+// links checked (provisioning the extensions whenever ARI comes up), runs
+// the Stasis application (call core and features) and serves the portal.
+// On shutdown it drains HTTP, stops the links, stops the call core and
+// writes the queued call records, stops the simulator (engine sim) and
+// closes the database, in that order.
 func runServe(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet("serve")
 	flags := config.RegisterFlags(fs)
@@ -52,9 +55,16 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	})
 	defer stopVoice()
 	clk := clock.Real{}
+	registry := portal.NewRegistry()
+	ariMetrics := ari.NewMetrics()
+	if err := registry.Register(ariMetrics); err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
 	ariClient := ari.New(ari.Options{
 		BaseURL: v.ariURL, Username: c.cfg.ARI.Username, Password: c.cfg.ARI.Password,
-		Application: config.AppName, Logger: log.With("component", "ari"),
+		Application: config.AppName,
+		// the event stream logs every reconnection attempt; keep one line per change
+		Logger: slog.New(newRepeatFilter(log.Handler())).With("component", "ari"),
 	})
 	ariLink := newLink("ari", v.ariURL, ariProbe(ariClient), clk, log)
 	ariLink.onUp = provisionOnConnect(st, provision.New(ariClient, provision.Options{Logger: log.With("component", "provision")}), log)
@@ -64,8 +74,14 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		reporters[l.name] = l
 	}
 
+	callCore, err := newCalls(ctx, st, c.cfg, ariClient, ariMetrics, clk, log)
+	if err != nil {
+		return err
+	}
+
 	srv, err := portal.New(portal.Deps{
 		HTTP: c.cfg.HTTP, Logger: log, Clock: clk, Database: st, Links: reporters, Version: version,
+		Registry: registry,
 	})
 	if err != nil {
 		return err
@@ -79,12 +95,17 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	for _, l := range links {
 		wg.Go(func() { l.run(linkCtx) })
 	}
+	callCore.start(ctx)
 	serveErr := srv.Serve(ctx)
 	stopLinks()
 	wg.Wait()
+	callsErr := callCore.stop()
 	stopVoice()
 	if serveErr != nil {
 		return serveErr
+	}
+	if callsErr != nil {
+		return callsErr
 	}
 	// Requests have drained, so no handler writes any more; closing waits
 	// for the store's connections and flushes SQLite's WAL.
