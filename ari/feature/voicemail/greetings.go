@@ -1,0 +1,84 @@
+package voicemail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/switchboard-pbx/switchboard/ari"
+	"github.com/switchboard-pbx/switchboard/store"
+)
+
+// Greeting kinds, also the last part of their recording names.
+const (
+	greetBusy    = "greet-busy"
+	greetUnavail = "greet-unavail"
+	greetName    = "greet-name"
+)
+
+// prefix starts the recording names of a mailbox: vm-<box>-. Names are flat
+// (no voicemail/<box>/ folder) because the simulator neither creates
+// subfolders nor finds stored recordings in them; Asterisk accepts both.
+func prefix(mailbox string) string { return "vm-" + mailbox + "-" }
+
+// greetingName is the recording name of one of a mailbox's greetings.
+func greetingName(mailbox, kind string) string { return prefix(mailbox) + kind }
+
+// storedRecording reports whether Asterisk holds a recording called name.
+func storedRecording(ctx context.Context, c *ari.Client, name string) (bool, error) {
+	if _, err := c.Recordings().GetStored(ctx, name); err != nil {
+		if errors.Is(err, ari.ErrNotFound) {
+			return false, nil
+		}
+		return false, fmt.Errorf("stored recording %s: %w", name, err)
+	}
+	return true, nil
+}
+
+// greeting is the media a caller hears before the beep: the recorded busy
+// or unavailable greeting, else the default one (with the recorded name
+// instead of the digits when there is one), then vm-intro.
+func greeting(ctx context.Context, c *ari.Client, mailbox, reason string) ([]string, error) {
+	kind, tail := greetUnavail, "sound:vm-isunavail"
+	if reason == "busy" {
+		kind, tail = greetBusy, "sound:vm-isonphone"
+	}
+	own, err := storedRecording(ctx, c, greetingName(mailbox, kind))
+	if err != nil {
+		return nil, err
+	}
+	if own {
+		return []string{"recording:" + greetingName(mailbox, kind), "sound:vm-intro"}, nil
+	}
+	who := "digits:" + mailbox
+	named, err := storedRecording(ctx, c, greetingName(mailbox, greetName))
+	if err != nil {
+		return nil, err
+	}
+	if named {
+		who = "recording:" + greetingName(mailbox, greetName)
+	}
+	return []string{"sound:vm-theperson", who, tail, "sound:vm-intro"}, nil
+}
+
+// filePath is where a recording's WAV lies as the app sees it.
+func (s *Service) filePath(name string) string {
+	if s.o.RecordingDir == "" {
+		return name + ".wav"
+	}
+	return filepath.Join(s.o.RecordingDir, filepath.FromSlash(name)+".wav")
+}
+
+// recordingName is the recording name of a stored message (its FilePath
+// relative to RecordingDir, without .wav).
+func (s *Service) recordingName(m *store.VoicemailMessage) string {
+	p := m.FilePath
+	if s.o.RecordingDir != "" {
+		if rel, err := filepath.Rel(s.o.RecordingDir, p); err == nil {
+			p = rel
+		}
+	}
+	return strings.TrimSuffix(filepath.ToSlash(p), ".wav")
+}

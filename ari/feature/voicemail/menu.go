@@ -1,0 +1,267 @@
+package voicemail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+
+	"github.com/switchboard-pbx/switchboard/ari"
+	"github.com/switchboard-pbx/switchboard/ari/core"
+	"github.com/switchboard-pbx/switchboard/ari/feature"
+	"github.com/switchboard-pbx/switchboard/store"
+)
+
+// oneKey collects a single menu key: "#" and "*" are choices, so no digit
+// ends the entry ("none" never matches one).
+func oneKey(prompt ...string) core.CollectOptions {
+	return core.CollectOptions{Prompt: prompt, Max: 1, Terminator: "none"}
+}
+
+// maxSilentTurns is how many prompts in a row may go unanswered.
+const maxSilentTurns = 3
+
+// session is one logged-in caller in a mailbox.
+type session struct {
+	s   *Service
+	env *feature.Env
+	c   *core.Call
+	ext *store.Extension
+	box string
+	log *slog.Logger
+}
+
+// menu runs Comedian Mail's main menu: 1 messages, 0 mailbox options,
+// * help, # goodbye (2 and 3, folders and advanced, are not offered).
+func (s *Service) menu(ctx context.Context, env *feature.Env, req *feature.Request, ext *store.Extension) error {
+	ss := &session{s: s, env: env, c: req.Call, ext: ext, box: ext.Number,
+		log: env.Logger(req, "voicemail").With("mailbox", ext.Number)}
+	key, err := ss.announce(ctx)
+	if err != nil {
+		return gone(err)
+	}
+	silent := 0
+	for {
+		if key == "" {
+			prompt, err := ss.mainPrompt(ctx)
+			if err != nil {
+				return err
+			}
+			if key, err = ss.c.Collect(ctx, ss.c.Caller, oneKey(prompt...)); err != nil {
+				return gone(err)
+			}
+		}
+		switch key {
+		case "":
+			if silent++; silent >= maxSilentTurns {
+				return s.sayGoodbye(ctx, ss.c)
+			}
+		case "1":
+			silent = 0
+			err = ss.listen(ctx)
+		case "0":
+			silent = 0
+			err = ss.options(ctx)
+		case "*":
+			err = ss.c.Play(ctx, ss.c.Caller, "sound:vm-opts-full")
+		case "#":
+			return s.sayGoodbye(ctx, ss.c)
+		default:
+			err = ss.c.Play(ctx, ss.c.Caller, "sound:vm-sorry")
+		}
+		if err != nil {
+			return gone(err)
+		}
+		key = ""
+	}
+}
+
+// announce says "you have N new messages and M old messages"; a key pressed
+// meanwhile is returned as the first menu choice.
+func (ss *session) announce(ctx context.Context) (string, error) {
+	n, o, err := ss.s.o.Messages.Counts(ctx, ss.box)
+	if err != nil {
+		return "", fmt.Errorf("voicemail %s: %w", ss.box, err)
+	}
+	media := []string{"sound:vm-youhave"}
+	if n > 0 {
+		media = append(media, "number:"+strconv.Itoa(n), "sound:vm-INBOX", plural(n))
+	}
+	if n > 0 && o > 0 {
+		media = append(media, "sound:vm-and")
+	}
+	if o > 0 {
+		media = append(media, "number:"+strconv.Itoa(o), "sound:vm-Old", plural(o))
+	}
+	if n == 0 && o == 0 {
+		media = append(media, "sound:vm-no", "sound:vm-messages")
+	}
+	return ss.c.PlayInterruptible(ctx, ss.c.Caller, media...)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return "sound:vm-message"
+	}
+	return "sound:vm-messages"
+}
+
+// mainPrompt is "press 1 for new (or old) messages", then the options.
+func (ss *session) mainPrompt(ctx context.Context) ([]string, error) {
+	n, o, err := ss.s.o.Messages.Counts(ctx, ss.box)
+	if err != nil {
+		return nil, fmt.Errorf("voicemail %s: %w", ss.box, err)
+	}
+	switch {
+	case n > 0:
+		return []string{"sound:vm-onefor", "sound:vm-INBOX", "sound:vm-messages", "sound:vm-opts"}, nil
+	case o > 0:
+		return []string{"sound:vm-onefor", "sound:vm-Old", "sound:vm-messages", "sound:vm-opts"}, nil
+	}
+	return []string{"sound:vm-opts"}, nil
+}
+
+// messages lists new then old messages, oldest first in each.
+func (ss *session) messages(ctx context.Context) ([]store.VoicemailMessage, error) {
+	var out []store.VoicemailMessage
+	for _, f := range []string{store.FolderNew, store.FolderOld} {
+		ms, err := ss.s.o.Messages.List(ctx, ss.box, f)
+		if err != nil {
+			return nil, fmt.Errorf("voicemail %s: %w", ss.box, err)
+		}
+		slices.Reverse(ms)
+		out = append(out, ms...)
+	}
+	return out, nil
+}
+
+// listen plays the messages: 5 repeat, 4 previous, 6 next, 7 delete,
+// 9 save, * help, # back. Hearing a message marks it read.
+func (ss *session) listen(ctx context.Context) error {
+	msgs, err := ss.messages(ctx)
+	if err != nil {
+		return err
+	}
+	if len(msgs) == 0 {
+		return ss.c.Play(ctx, ss.c.Caller, "sound:vm-no", "sound:vm-messages")
+	}
+	i, play, silent := 0, true, 0
+	for {
+		key := ""
+		if play {
+			play = false
+			if key, err = ss.play(ctx, &msgs[i], i, len(msgs)); err != nil {
+				return err
+			}
+		}
+		if key == "" {
+			if key, err = ss.c.Collect(ctx, ss.c.Caller, oneKey(ss.messagePrompt(i, len(msgs))...)); err != nil {
+				return err
+			}
+		}
+		switch key {
+		case "":
+			if silent++; silent >= maxSilentTurns {
+				return nil
+			}
+			continue
+		case "5":
+			play = true
+		case "4", "6", "9":
+			if key == "9" {
+				if err := ss.c.Play(ctx, ss.c.Caller, "sound:vm-saved"); err != nil {
+					return err
+				}
+			}
+			next := i + 1
+			if key == "4" {
+				next = i - 1
+			}
+			if next < 0 || next >= len(msgs) {
+				if err := ss.c.Play(ctx, ss.c.Caller, "sound:vm-nomore"); err != nil {
+					return err
+				}
+				break
+			}
+			i, play = next, true
+		case "7":
+			if err := ss.remove(ctx, &msgs[i]); err != nil {
+				return err
+			}
+			msgs = slices.Delete(msgs, i, i+1)
+			if err := ss.c.Play(ctx, ss.c.Caller, "sound:vm-deleted"); err != nil {
+				return err
+			}
+			if len(msgs) == 0 {
+				return ss.c.Play(ctx, ss.c.Caller, "sound:vm-no", "sound:vm-messages")
+			}
+			if i >= len(msgs) {
+				if err := ss.c.Play(ctx, ss.c.Caller, "sound:vm-nomore"); err != nil {
+					return err
+				}
+				i = len(msgs) - 1
+				break
+			}
+			play = true
+		case "*":
+			continue
+		case "#":
+			return nil
+		default:
+			if err := ss.c.Play(ctx, ss.c.Caller, "sound:vm-sorry"); err != nil {
+				return err
+			}
+		}
+		silent = 0
+	}
+}
+
+// play plays message i of n (a key stops it and is returned) and files it
+// as read.
+func (ss *session) play(ctx context.Context, m *store.VoicemailMessage, i, n int) (string, error) {
+	media := []string{}
+	switch {
+	case i == 0:
+		media = append(media, "sound:vm-first")
+	case i == n-1:
+		media = append(media, "sound:vm-last")
+	}
+	media = append(media, "sound:vm-message", "number:"+strconv.Itoa(i+1), "recording:"+ss.s.recordingName(m))
+	key, err := ss.c.PlayInterruptible(ctx, ss.c.Caller, media...)
+	if m.Folder == store.FolderNew {
+		if ferr := ss.s.o.Messages.SetFolder(context.WithoutCancel(ctx), m.ID, store.FolderOld); ferr != nil {
+			return key, errors.Join(err, fmt.Errorf("voicemail %s: mark read: %w", ss.box, ferr))
+		}
+		m.Folder = store.FolderOld
+		ss.s.UpdateMWI(context.WithoutCancel(ctx), ss.c.Client(), ss.box)
+	}
+	return key, err
+}
+
+// messagePrompt lists the keys that make sense on message i of n.
+func (ss *session) messagePrompt(i, n int) []string {
+	p := []string{"sound:vm-repeat"}
+	if i > 0 {
+		p = append(p, "sound:vm-prev")
+	}
+	if i < n-1 {
+		p = append(p, "sound:vm-next")
+	}
+	return append(p, "sound:vm-delete", "sound:vm-savemessage", "sound:vm-helpexit")
+}
+
+// remove deletes a message: the recording, then its record, then the lamp.
+func (ss *session) remove(ctx context.Context, m *store.VoicemailMessage) error {
+	name := ss.s.recordingName(m)
+	if err := ss.c.Client().Recordings().DeleteStored(ctx, name); err != nil && !errors.Is(err, ari.ErrNotFound) {
+		return fmt.Errorf("voicemail %s: delete recording %s: %w", ss.box, name, err)
+	}
+	if err := ss.s.o.Messages.Delete(ctx, m.ID); err != nil {
+		return fmt.Errorf("voicemail %s: delete message: %w", ss.box, err)
+	}
+	ss.log.InfoContext(ctx, "voicemail deleted", "recording", name)
+	ss.s.UpdateMWI(ctx, ss.c.Client(), ss.box)
+	return nil
+}
