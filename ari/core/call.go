@@ -104,6 +104,7 @@ type Call struct {
 	Caller *Leg
 
 	e       *Engine
+	handler Handler
 	owner   *ari.Owner
 	log     *slog.Logger
 	state   State

@@ -40,6 +40,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Handler decides what each new call does (required).
 	Handler Handler
+	// Tagged serves channels the app originated itself (wakeup calls, …):
+	// a channel entering Stasis with appArgs "<tag>,<arg>" runs Tagged[tag]
+	// as a call whose Origin is the tag and whose Dialled is arg.
+	Tagged map[string]Handler
 	// Observer is told about call progress (optional).
 	Observer Observer
 	// Stream configures the event WebSocket; its Clock defaults to Clock.
@@ -153,7 +157,10 @@ func (e *Engine) stasisStart(ctx context.Context, ev *ari.StasisStart) {
 	if len(ev.Args) > 1 {
 		dialled = ev.Args[1]
 	}
-	if !origin.Valid() || ev.ReplaceChannel != nil {
+	handler := e.o.Handler
+	if h, ok := e.o.Tagged[string(origin)]; ok && ev.ReplaceChannel == nil {
+		handler = h
+	} else if !origin.Valid() || ev.ReplaceChannel != nil {
 		e.log.WarnContext(ctx, "channel entered Stasis with no call to own it: hanging up",
 			"channel", ch.ID, "name", ch.Name, "args", ev.Args)
 		e.hangupLater(ctx, ch.ID)
@@ -161,7 +168,7 @@ func (e *Engine) stasisStart(ctx context.Context, ev *ari.StasisStart) {
 	}
 	id := e.ids.Next("call")
 	owner := e.router.Register(ctx, id)
-	c := &Call{ID: id, Origin: origin, Dialled: dialled, e: e, owner: owner,
+	c := &Call{ID: id, Origin: origin, Dialled: dialled, e: e, owner: owner, handler: handler,
 		log:  e.log.With("call_id", id),
 		legs: map[string]*Leg{}, bridges: map[string]bool{}, state: StateRouting}
 	caller, err := c.adopt(ch.ID, "", "")
@@ -211,7 +218,7 @@ func (e *Engine) runHandler(ctx context.Context, c *Call) (err error) {
 			err = ErrCallFailed
 		}
 	}()
-	return e.o.Handler.ServeCall(ctx, c)
+	return c.handler.ServeCall(ctx, c)
 }
 
 // hangupLater hangs up a channel without blocking the dispatch goroutine.

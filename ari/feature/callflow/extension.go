@@ -93,7 +93,7 @@ func RingExtension(ctx context.Context, env *feature.Env, req *feature.Request, 
 		c.Trace(ctx, "busy", ext+" is in a call")
 		res.Outcome = core.Busy
 	} else {
-		targets, err := extensionTargets(ctx, c, ext, req, kind)
+		targets, err := ExtensionTargets(ctx, c, ext, req, kind)
 		if err != nil {
 			return err
 		}
@@ -144,10 +144,10 @@ func RingExtension(ctx context.Context, env *feature.Env, req *feature.Request, 
 	return c.Hangup(ctx, c.Caller, "no_answer")
 }
 
-// extensionTargets lists every registered contact of the extension's desk
+// ExtensionTargets lists every registered contact of the extension's desk
 // endpoint and of its browser endpoint, each as its own leg. The caller's
 // name comes from the phonebook when the number is known (P-CONTACTS).
-func extensionTargets(ctx context.Context, c *core.Call, ext string, req *feature.Request, tag string) ([]core.Target, error) {
+func ExtensionTargets(ctx context.Context, c *core.Call, ext string, req *feature.Request, tag string) ([]core.Target, error) {
 	vars := map[string]string{}
 	if req.CallerNumber != "" {
 		vars["CONNECTEDLINE(num,i)"] = req.CallerNumber
@@ -224,7 +224,7 @@ func followMe(ctx context.Context, env *feature.Env, req *feature.Request, ext s
 				c.Trace(ctx, "followme", fmt.Sprintf("step %d %s is busy", i+1, route.Number))
 				continue
 			}
-			if targets, err = extensionTargets(ctx, c, route.Number, req, "followme"); err != nil {
+			if targets, err = ExtensionTargets(ctx, c, route.Number, req, "followme"); err != nil {
 				return err
 			}
 		case dialplan.KindExternal:
