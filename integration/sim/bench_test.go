@@ -194,3 +194,53 @@ func TestSimulatorCarries500ConcurrentCalls(t *testing.T) {
 		t.Fatalf("%d channels left after teardown", len(chans))
 	}
 }
+
+// BenchmarkCallSetupInProcess measures the simulator alone: the same call
+// setup and teardown as BenchmarkCallSetupThroughARIClient, calling the
+// handlers' operations directly (no HTTP, no WebSocket reader).
+func BenchmarkCallSetupInProcess(b *testing.B) {
+	s, err := New(Options{AutoProvision: true, RecordingDir: b.TempDir(), Logger: discardLogger()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, callee := s.Phone("201").Device("desk"), s.Phone("202").Device("desk")
+	_ = a.Register("")
+	_ = callee.Register("")
+	callee.SetIncoming(IncomingPolicy{Action: AnswerCall})
+	// an app with a socket-less connection that discards events
+	s.apps["switchboard"] = &application{name: "switchboard", sources: map[string]bool{}, conn: &wsConn{wake: make(chan struct{}, 1)}}
+	p := func(kv ...string) params {
+		out := params{q: map[string]string{}, vars: map[string]string{}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			out.q[kv[i]] = kv[i+1]
+		}
+		return out
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		call, err := a.Dial("202")
+		if err != nil {
+			b.Fatal(err)
+		}
+		out, br := fmt.Sprintf("out-%d", i), fmt.Sprintf("br-%d", i)
+		s.mu.Lock()
+		in, _ := s.getChannelLocked(call.ChannelID())
+		s.answerChannelLocked(in)
+		if _, err := s.createLocked(p("endpoint", "PJSIP/202", "app", "switchboard", "channelId", out)); err != nil {
+			b.Fatal(err)
+		}
+		oc := s.channels[out]
+		_ = s.dialLocked(oc, in.id, 30*time.Second)
+		bg, _ := s.createBridgeLocked(br, "mixing,dtmf_events", "")
+		s.addToBridgeLocked(bg, in, memberOpts{})
+		s.addToBridgeLocked(bg, oc, memberOpts{})
+		s.hangupLocked(oc, hangupSpec{byApp: true, reqCause: 32, reqSoft: true, cause: 16})
+		s.hangupLocked(in, hangupSpec{byApp: true, reqCause: 32, reqSoft: true, cause: 16})
+		s.destroyBridgeLocked(bg)
+		conn := s.apps["switchboard"].conn
+		conn.mu.Lock()
+		conn.queue = nil
+		conn.mu.Unlock()
+		s.mu.Unlock()
+	}
+}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 )
 
@@ -81,26 +82,53 @@ func (s *Server) emitLocked(e ev) {
 	}
 	sort.Strings(names)
 	ts := timestamp(s.now())
+	body, err := encodeFields(e.fields)
+	if err != nil {
+		s.log.Error("marshal event", "type", e.typ, "err", err)
+		return
+	}
 	for _, name := range names {
 		a := s.apps[name]
 		if !a.active() || !a.allows(e.typ) {
 			continue
 		}
-		m := make(map[string]any, len(e.fields)+4)
-		for k, v := range e.fields {
-			m[k] = v
-		}
-		m["type"] = e.typ
-		m["timestamp"] = ts
-		m["asterisk_id"] = s.opts.AsteriskID
-		m["application"] = name
-		b, err := json.Marshal(m)
-		if err != nil {
-			s.log.Error("marshal event", "type", e.typ, "err", err)
-			continue
-		}
+		b := make([]byte, 0, len(body)+128)
+		b = append(b, `{"type":"`...)
+		b = append(b, e.typ...)
+		b = append(b, `","timestamp":"`...)
+		b = append(b, ts...)
+		b = append(b, '"')
+		b = append(b, body...)
+		b = append(b, `,"asterisk_id":`...)
+		b = appendJSONString(b, s.opts.AsteriskID)
+		b = append(b, `,"application":`...)
+		b = appendJSONString(b, name)
+		b = append(b, '}')
 		a.conn.send(b)
 	}
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	q, _ := json.Marshal(s)
+	return append(b, q...)
+}
+
+// encodeFields renders an event's own members as `,"k":v` pairs, once for
+// all the apps it goes to.
+func encodeFields(fields map[string]any) ([]byte, error) {
+	var out []byte
+	for k, v := range fields {
+		vb, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("event member %s: %w", k, err)
+		}
+		out = append(out, ',')
+		out = appendJSONString(out, k)
+		out = append(out, ':')
+		out = append(out, vb...)
+	}
+	return out, nil
 }
 
 func (s *Server) sourceMatches(a *application, source string) bool {
