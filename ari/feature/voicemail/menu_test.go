@@ -1,0 +1,179 @@
+package voicemail_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/ari/feature/voicemail"
+	"github.com/switchboard-pbx/switchboard/integration/sim"
+)
+
+func TestOwnMailboxHearsTheNewMessageMarksItReadAndDeletesIt(t *testing.T) {
+	r := newRig(t, nil)
+	r.leaveMessage(4 * time.Second)
+	file := filepath.Join(r.Sim.RecordingDir(), r.messages("102", "new")[0].FilePath)
+	b := r.Device("102")
+	in := r.Dial(b, "*61#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.waitHeard(in, "sound:vm-opts", 1, 30*time.Second)
+	if got, want := heard(in), []string{"sound:vm-youhave", "number:1", "sound:vm-INBOX", "sound:vm-message"}; !inOrder(got, want) {
+		t.Errorf("heard %v, want in order %v", got, want)
+	}
+	if err := in.SendDTMF("1"); err != nil {
+		t.Fatal(err)
+	}
+	r.waitHeard(in, "recording:vm-102-msg-", 1, 30*time.Second)
+	r.dtmf(in, "sound:vm-repeat", 1, "7")
+	r.waitHeard(in, "sound:vm-deleted", 1, 30*time.Second)
+	r.dtmf(in, "sound:vm-opts", 2, "#")
+	r.WaitStateAdvancing(in, sim.CallEnded, 30*time.Second)
+	if ms := r.messages("102", ""); len(ms) != 0 {
+		t.Errorf("%d messages left after delete", len(ms))
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Errorf("the WAV is still there after delete: %v", err)
+	}
+	if n, o := r.mwi("102"); n != 0 || o != 0 {
+		t.Errorf("MWI new=%d old=%d after delete, want 0/0", n, o)
+	}
+	r.WaitIdle()
+}
+
+func TestListeningToAMessageMovesItToOld(t *testing.T) {
+	r := newRig(t, nil)
+	r.leaveMessage(3 * time.Second)
+	in := r.Dial(r.Device("102"), "*61#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.dtmf(in, "sound:vm-opts", 1, "1")
+	r.dtmf(in, "sound:vm-repeat", 1, "#")
+	r.dtmf(in, "sound:vm-opts", 2, "#")
+	r.WaitStateAdvancing(in, sim.CallEnded, 30*time.Second)
+	if n, o := len(r.messages("102", "new")), len(r.messages("102", "old")); n != 0 || o != 1 {
+		t.Errorf("new=%d old=%d after listening, want 0/1", n, o)
+	}
+	if n, o := r.mwi("102"); n != 0 || o != 1 {
+		t.Errorf("MWI new=%d old=%d, want 0/1", n, o)
+	}
+}
+
+func TestThreeWrongPasswordsSayGoodbyeAndHangUp(t *testing.T) {
+	r := newRig(t, nil)
+	in := r.Dial(r.Device("102"), "*61#")
+	for i := 1; i <= 3; i++ {
+		r.dtmf(in, "sound:vm-password", i, "9999#")
+	}
+	r.WaitStateAdvancing(in, sim.CallEnded, 30*time.Second)
+	if n := count(in, "sound:vm-incorrect"); n != 3 {
+		t.Errorf("heard vm-incorrect %d times, want 3 (then goodbye)", n)
+	}
+	if count(in, "sound:vm-youhave") != 0 {
+		t.Error("wrong passwords opened the mailbox")
+	}
+	if !inOrder(heard(in), []string{"sound:vm-goodbye"}) {
+		t.Errorf("no goodbye: %v", heard(in))
+	}
+}
+
+func TestRepeatedFailuresLockTheMailboxUntilTheLockTimeHasPassed(t *testing.T) {
+	r := newRig(t, func(o *voicemail.Options) { o.LockFailures, o.LockFor = 3, 10*time.Minute })
+	dev := r.Device("102")
+	first := r.Dial(dev, "*61#")
+	for i := 1; i <= 3; i++ {
+		r.dtmf(first, "sound:vm-password", i, "0000#")
+	}
+	r.WaitStateAdvancing(first, sim.CallEnded, 30*time.Second)
+	locked := r.Dial(dev, "*61#")
+	r.dtmf(locked, "sound:vm-password", 1, "1234#")
+	r.WaitStateAdvancing(locked, sim.CallEnded, 30*time.Second)
+	if count(locked, "sound:vm-youhave") != 0 {
+		t.Fatal("the right password opened a locked mailbox")
+	}
+	r.Clock.Advance(10 * time.Minute)
+	again := r.Dial(dev, "*61#")
+	r.dtmf(again, "sound:vm-password", 1, "1234#")
+	r.dtmf(again, "sound:vm-opts", 1, "#")
+	r.WaitStateAdvancing(again, sim.CallEnded, 30*time.Second)
+	if count(again, "sound:vm-youhave") != 1 {
+		t.Errorf("the mailbox stayed locked after the lock time: %v", heard(again))
+	}
+}
+
+func TestMainMenuAsksForTheMailboxThenThePassword(t *testing.T) {
+	r := newRig(t, nil)
+	in := r.Dial(r.Device("101"), "*60#")
+	r.dtmf(in, "sound:vm-login", 1, "102#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.dtmf(in, "sound:vm-opts", 1, "#")
+	r.WaitStateAdvancing(in, sim.CallEnded, 30*time.Second)
+	if want := []string{"sound:vm-youhave", "sound:vm-no", "sound:vm-messages", "sound:vm-opts", "sound:vm-goodbye"}; !inOrder(heard(in), want) {
+		t.Errorf("heard %v, want in order %v", heard(in), want)
+	}
+}
+
+func TestCallerIDNeverOpensAMailboxWithoutPassword(t *testing.T) {
+	r := newRig(t, nil)
+	in := r.Dial(r.Device("101"), "*61#") // 101 has no password
+	for i := 1; i <= 3; i++ {
+		r.dtmf(in, "sound:vm-password", i, "#")
+	}
+	r.WaitStateAdvancing(in, sim.CallEnded, 30*time.Second)
+	if count(in, "sound:vm-youhave") != 0 {
+		t.Errorf("a mailbox without password opened: %v", heard(in))
+	}
+}
+
+func TestChangedPasswordIsCheckedTwiceAndThenRequired(t *testing.T) {
+	r := newRig(t, nil)
+	dev := r.Device("102")
+	in := r.Dial(dev, "*61#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.dtmf(in, "sound:vm-opts", 1, "0")
+	r.dtmf(in, "sound:vm-options", 1, "5")
+	r.dtmf(in, "sound:vm-newpassword", 1, "12#")
+	r.waitHeard(in, "sound:vm-invalid-password", 1, 30*time.Second)
+	r.dtmf(in, "sound:vm-options", 2, "5")
+	r.dtmf(in, "sound:vm-newpassword", 2, "5678#")
+	r.dtmf(in, "sound:vm-reenterpassword", 1, "5679#")
+	r.waitHeard(in, "sound:vm-mismatch", 1, 30*time.Second)
+	r.dtmf(in, "sound:vm-options", 3, "5")
+	r.dtmf(in, "sound:vm-newpassword", 3, "5678#")
+	r.dtmf(in, "sound:vm-reenterpassword", 2, "5678#")
+	r.waitHeard(in, "sound:vm-passchanged", 1, 30*time.Second)
+	if err := in.Hangup(); err != nil {
+		t.Fatal(err)
+	}
+	r.WaitIdle()
+	if got := r.Dir.Ext("102").VoicemailPassword; got != "5678" {
+		t.Fatalf("password %q, want 5678", got)
+	}
+	again := r.Dial(dev, "*61#")
+	r.dtmf(again, "sound:vm-password", 1, "5678#")
+	r.waitHeard(again, "sound:vm-youhave", 1, 30*time.Second)
+	_ = again.Hangup()
+}
+
+func TestRecordedBusyGreetingReplacesTheDefault(t *testing.T) {
+	r := newRig(t, nil)
+	dev := r.Device("102")
+	in := r.Dial(dev, "*61#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.dtmf(in, "sound:vm-opts", 1, "0")
+	r.dtmf(in, "sound:vm-options", 1, "2")
+	r.waitHeard(in, "sound:beep", 1, 30*time.Second)
+	r.Advance(3 * time.Second)
+	r.dtmf(in, "sound:beep", 1, "#")
+	r.waitHeard(in, "sound:vm-msgsaved", 1, 30*time.Second)
+	// Still in the call: 102 is busy for 101, voicemail "busy" answers.
+	r.Dir.Ext("102").DND, r.Dir.Ext("102").DNDToVoicemail = true, true
+	out := r.Dial(r.Device("101"), "102")
+	r.waitHeard(out, "sound:beep", 1, 60*time.Second)
+	got := strings.Join(heard(out), " ")
+	if !strings.Contains(got, "recording:vm-102-greet-busy") || strings.Contains(got, "vm-theperson") {
+		t.Errorf("busy caller heard %q, want the recorded greeting", got)
+	}
+	_ = out.Hangup()
+	_ = in.Hangup()
+}
