@@ -375,6 +375,8 @@ func numberSounds(n int) []string {
 	return out
 }
 
+//go:generate go run ./internal/gensounds
+
 // SoundDuration reports how long Debian's English prompt name plays.
 func SoundDuration(name string) (time.Duration, bool) {
 	ms, ok := soundDurationsMS[name]
