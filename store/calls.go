@@ -137,40 +137,6 @@ type TraceStep struct {
 	Detail string `gorm:"size:255;not null;default:''" json:"detail"`
 }
 
-// CallLogEntry is one line of one user's call log (P-CDR): a call as seen
-// by one extension that took part in any of its legs. The table is
-// clustered by (extension, started_at, call_id) — WITHOUT ROWID on SQLite,
-// the InnoDB primary key on MySQL — so one user's page is a short range scan
-// that never touches call_records.
-type CallLogEntry struct {
-	// Extension is the user whose log this line belongs to.
-	Extension string `gorm:"primaryKey;size:6;autoIncrement:false" json:"-"`
-	// StartedAt is when the call started.
-	StartedAt time.Time `gorm:"primaryKey;autoIncrement:false" json:"started_at"`
-	// CallID is the call record (see CallRepo.Get for legs).
-	CallID uint64 `gorm:"primaryKey;autoIncrement:false;index" json:"call_id"`
-	// Type is internal, inbound or outbound.
-	Type string `gorm:"size:10;not null" json:"type"`
-	// FromNumber is the caller.
-	FromNumber string `gorm:"size:32;not null;default:''" json:"from"`
-	// FromName is the caller's name.
-	FromName string `gorm:"size:100;not null;default:''" json:"from_name"`
-	// ToNumber is the number dialled.
-	ToNumber string `gorm:"size:32;not null" json:"to"`
-	// AnsweredAt is when the call was answered.
-	AnsweredAt *time.Time `json:"answered_at,omitempty"`
-	// DurationSec is the talk time once the call ended.
-	DurationSec int `gorm:"not null" json:"duration_sec"`
-	// Disposition is set when the call ends (empty while in progress).
-	Disposition string `gorm:"size:10;not null;default:''" json:"disposition"`
-	// Trace is the call's route decisions (filled by CallRepo.Log).
-	Trace []TraceStep `gorm:"-" json:"trace"`
-	Call  *CallRecord `gorm:"foreignKey:CallID;constraint:OnDelete:CASCADE" json:"-"`
-}
-
-// TableName fixes the call log table's name.
-func (CallLogEntry) TableName() string { return "call_log_entries" }
-
 func (c *CallRecord) validate() error {
 	if c.StartedAt.IsZero() {
 		return invalid("started_at", "is required")
