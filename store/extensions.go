@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Outbound classes: what an extension may dial out to.
@@ -201,6 +202,49 @@ func (r *ExtensionRepo) Update(ctx context.Context, e *Extension) error {
 		}
 		return updateRow(tx, "update extension "+e.Number, e, e.ID, "portal_password_hash")
 	})
+}
+
+// Modify applies fn to the current extension inside one transaction and
+// writes the result: the way to change a few fields (PATCH) without
+// resetting the others or losing a concurrent change. fn's error aborts
+// the change and is returned as is. The number may change (renumbering).
+func (r *ExtensionRepo) Modify(ctx context.Context, number string, fn func(*Extension) error) (*Extension, error) {
+	if fn == nil {
+		return nil, missing("Func")
+	}
+	var out *Extension
+	err := r.s.tx(ctx, func(tx *gorm.DB) error {
+		q := tx
+		if r.s.driver == DriverMySQL {
+			q = tx.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		e, err := findOne[Extension](q, "modify extension "+number, "number = ?", number)
+		if err != nil {
+			return err
+		}
+		id, hash := e.ID, e.PortalPasswordHash
+		if err := fn(e); err != nil {
+			return err
+		}
+		e.ID, e.PortalPasswordHash = id, hash
+		if err := e.validate(); err != nil {
+			return fmt.Errorf("store: modify extension %s: %w", number, err)
+		}
+		if e.Number != number {
+			if err := numberFree(tx, e.Number, ""); err != nil {
+				return fmt.Errorf("store: modify extension %s: %w", number, err)
+			}
+		}
+		if err := updateRow(tx, "modify extension "+number, e, id, "portal_password_hash"); err != nil {
+			return err
+		}
+		out = e
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Delete removes an extension and everything that belongs only to it

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -126,5 +127,34 @@ func TestExtensionListSearchTreatsWildcardsLiterally(t *testing.T) {
 		if len(list) != 2 {
 			t.Fatalf("prefix search found %d", len(list))
 		}
+	})
+}
+
+func TestModifyChangesOnlyWhatTheFunctionTouches(t *testing.T) {
+	backends(t, func(t *testing.T, st *Store) {
+		ctx := context.Background()
+		must(t, st.Extensions.Create(ctx, &Extension{Number: "240", Name: "Dana", Email: "d@example.com", SpyAllowed: true, PortalPassword: "dana-pw-1"}))
+		got, err := st.Extensions.Modify(ctx, "240", func(e *Extension) error { e.DND = true; return nil })
+		must(t, err)
+		if !got.DND || got.Name != "Dana" || got.Email != "d@example.com" || !got.SpyAllowed {
+			t.Fatalf("after modify = %+v", got)
+		}
+		stored, err := st.Extensions.Get(ctx, "240")
+		must(t, err)
+		if !stored.DND || stored.PortalPasswordHash == "" || !stored.SpyAllowed {
+			t.Fatalf("stored = %+v", stored)
+		}
+		refuse := errors.New("caller refuses")
+		_, err = st.Extensions.Modify(ctx, "240", func(e *Extension) error { e.Name = "Changed"; return refuse })
+		wantErr(t, err, refuse)
+		_, err = st.Extensions.Modify(ctx, "240", func(e *Extension) error { e.Email = "bad"; return nil })
+		wantField(t, err, "email")
+		again, err := st.Extensions.Get(ctx, "240")
+		must(t, err)
+		if again.Name != "Dana" || again.Email != "d@example.com" {
+			t.Fatalf("refused modifications were written: %+v", again)
+		}
+		_, err = st.Extensions.Modify(ctx, "999", func(*Extension) error { return nil })
+		wantErr(t, err, ErrNotFound)
 	})
 }
