@@ -113,6 +113,14 @@ func (s *Server) newChannelLocked(id, name string, kind chanKind) *channel {
 	return c
 }
 
+// channelCreatedLocked raises ChannelCreated. Only apps subscribed to all
+// channels (subscribeAll, eventSource channel:) see it: an app's own
+// subscription to a channel it creates starts just after (no ChannelCreated
+// in any trace).
+func (s *Server) channelCreatedLocked(c *channel) {
+	s.emitLocked(ev{typ: "ChannelCreated", ch: c, fields: map[string]any{"channel": c.json()}})
+}
+
 // json renders the channel as ARI does.
 func (c *channel) json() channelJSON {
 	out := channelJSON{

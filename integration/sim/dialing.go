@@ -45,6 +45,7 @@ func (s *Server) newPJSIPChannelLocked(id string, kind chanKind, ep *endpoint, d
 	ep.attach(c)
 	c.dev = dev
 	c.dialString = dialString
+	s.channelCreatedLocked(c)
 	return c
 }
 

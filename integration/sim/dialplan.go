@@ -314,6 +314,8 @@ func (s *Server) newLocalPairLocked(id, spec, app string) (*channel, *channel, e
 	l1.localPeer, l2.localPeer = l2, l1
 	l1.context, l1.exten = ctxName, exten
 	l2.context, l2.exten = ctxName, exten
+	s.channelCreatedLocked(l1)
+	s.channelCreatedLocked(l2)
 	l1.originApp, l2.originApp = app, ""
 	l1.subscribe(app)
 	l2.subscribe(app)

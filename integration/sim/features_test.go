@@ -359,3 +359,20 @@ func TestTonesPlayUntilStoppedAndIntercomOriginatesAreAutoAnswered(t *testing.T)
 		t.Fatal("202 does not ring")
 	}
 }
+
+func TestSubscribeAllSeesChannelCreatedTheAppsOwnSubscriptionDoesNot(t *testing.T) {
+	e := newTestEnv(t, Options{})
+	e.register("201", "desk")
+	e.connect("switchboard")
+	a, _ := e.s.Phone("201").Devices()[0].Dial("300")
+	e.waitEvent("StasisStart", a.ChannelID())
+	if got := e.eventsOf(a.ChannelID()); got[0] != "StasisStart" {
+		t.Fatalf("the app's first event is %v", got)
+	}
+	e.do("POST", "/applications/switchboard/subscription", q("eventSource", "channel:"), nil)
+	b, _ := e.s.Phone("201").Devices()[0].Dial("301")
+	e.waitEvent("StasisStart", b.ChannelID())
+	if got := e.eventsOf(b.ChannelID()); len(got) < 2 || got[0] != "ChannelCreated" || got[1] != "StasisStart" {
+		t.Fatalf("with channel: subscribed the app sees %v", got)
+	}
+}

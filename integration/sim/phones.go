@@ -255,6 +255,7 @@ func (d *Device) DialWith(target string, o DialOptions) (*Call, error) {
 	if o.CallerName != "" || o.CallerNumber != "" {
 		c.caller = callerIDJSON{Name: o.CallerName, Number: o.CallerNumber}
 	}
+	s.channelCreatedLocked(c)
 	call := &Call{d: d, ch: c, id: c.id, state: CallDialing, started: s.now(), peerName: target}
 	c.call = call
 	d.calls = append(d.calls, call)

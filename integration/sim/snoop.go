@@ -25,6 +25,7 @@ func (s *Server) snoopLocked(target *channel, p params) (channelJSON, error) {
 	sn.snoopOf = target
 	sn.spy, sn.whisper = spy, whisper
 	target.snoops = append(target.snoops, sn)
+	s.channelCreatedLocked(sn)
 	snap := sn.json()
 	s.enterStasisLocked(sn, p.get("app"), splitArgs(p.get("appArgs")), nil)
 	s.mediaChangedLocked()
