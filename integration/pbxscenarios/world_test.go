@@ -1,0 +1,131 @@
+package pbxscenarios
+
+import (
+	"context"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/ari"
+	"github.com/switchboard-pbx/switchboard/integration/harness"
+	"github.com/switchboard-pbx/switchboard/internal/clock"
+	"github.com/switchboard-pbx/switchboard/pbx"
+	"github.com/switchboard-pbx/switchboard/store"
+)
+
+// world is one scenario: the harness (simulator or real Asterisk), the
+// store the PBX runs on, and the PBX itself once it started.
+type world struct {
+	*harness.H
+	st  *store.Store
+	pbx atomic.Pointer[pbx.PBX]
+}
+
+// ringTime is the extensions' ring time in these scenarios: short, so that
+// the real-Asterisk runs, which wait in real time, stay short too.
+const ringTime = 8 * time.Second
+
+// run runs scenario in both modes with the whole PBX as the app under test;
+// setup (optional) prepares the store before the PBX starts.
+func run(t *testing.T, exts []string, setup func(t *testing.T, st *store.Store), scenario func(t *testing.T, w *world)) {
+	for _, mode := range []harness.Mode{harness.ModeSim, harness.ModeAsterisk} {
+		t.Run(string(mode), func(t *testing.T) {
+			w := &world{st: openStore(t, exts)}
+			if setup != nil {
+				setup(t, w.st)
+			}
+			w.H = harness.New(t, mode, harness.Options{
+				Extensions: exts,
+				App:        w.runPBX,
+				AppReady: func() bool {
+					p := w.pbx.Load()
+					if p == nil {
+						return false
+					}
+					select {
+					case <-p.Engine().Ready():
+						return true
+					default:
+						return false
+					}
+				},
+			})
+			scenario(t, w)
+		})
+	}
+}
+
+func (w *world) runPBX(ctx context.Context, env harness.AppEnv) error {
+	client := ari.New(ari.Options{BaseURL: env.ARIURL, Username: env.ARIUser, Password: env.ARIPassword,
+		Application: env.App, Logger: env.Logger})
+	p, err := pbx.New(ctx, pbx.Options{Store: w.st, Client: client, Clock: env.Clock, Logger: env.Logger,
+		Stream: ari.StreamOptions{Clock: clock.Real{}, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond}})
+	if err != nil {
+		return err
+	}
+	w.pbx.Store(p)
+	return p.Run(ctx)
+}
+
+// openStore makes a fresh SQLite store with the extensions (voicemail off).
+func openStore(t *testing.T, exts []string) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "pbx.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s, err := st.Settings.Get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.RingTimeoutSec = int(ringTime / time.Second)
+	if err := st.Settings.Save(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range exts {
+		if err := st.Extensions.Create(ctx, &store.Extension{Number: n, Name: "Ext " + n, OutboundClass: "national"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
+}
+
+// active reports the PBX's running calls.
+func (w *world) active() int {
+	if p := w.pbx.Load(); p != nil {
+		return p.ActiveCalls()
+	}
+	return -1
+}
+
+// idle waits until the PBX runs no call and Asterisk holds no channel or
+// bridge of ours.
+func (w *world) idle() {
+	w.Eventually("the PBX to be idle with nothing left in Asterisk", 0, func() bool {
+		if w.active() != 0 {
+			return false
+		}
+		chans, err1 := w.ARI().Channels().List(w.Context())
+		brs, err2 := w.ARI().Bridges().List(w.Context())
+		return err1 == nil && err2 == nil && len(chans) == 0 && len(brs) == 0
+	})
+}
+
+// update changes an extension in the store.
+func (w *world) update(t *testing.T, n string, change func(e *store.Extension)) {
+	t.Helper()
+	e, err := w.st.Extensions.Get(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	change(e)
+	if err := w.st.Extensions.Update(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+}
