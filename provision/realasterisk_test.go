@@ -3,6 +3,7 @@ package provision_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -16,33 +17,76 @@ import (
 	"github.com/switchboard-pbx/switchboard/provision"
 )
 
-// sipRequest sends method from user to Asterisk over UDP (REGISTER when
-// target is empty, otherwise to sip:<target>@asterisk), answers the digest
-// challenge with password, and returns the final status code.
-func sipRequest(t *testing.T, sipPort int, user, password string, method sip.RequestMethod, target string, headers ...sip.Header) int {
+// phone is a minimal SIP user agent on loopback UDP.
+type phone struct {
+	user, contact string
+	client        *sipgo.Client
+}
+
+// newPhone makes a phone for user. With listen, it also serves SIP on a
+// loopback port (answering NOTIFY and OPTIONS with 200) and sends from it,
+// so that Asterisk's requests to its contact reach notifies.
+func newPhone(t *testing.T, user string, listen bool, notifies chan<- *sip.Request) *phone {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent(user)) // the From user identifies the endpoint
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ua.Close()
-	client, err := sipgo.NewClient(ua, sipgo.WithClientHostname("127.0.0.1"))
+	t.Cleanup(func() { ua.Close() })
+	opts := []sipgo.ClientOption{sipgo.WithClientHostname("127.0.0.1")}
+	ph := &phone{user: user, contact: fmt.Sprintf("<sip:%s@127.0.0.1:5999>", user)}
+	if listen {
+		probe, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := probe.LocalAddr().String()
+		probe.Close()
+		srv, err := sipgo.NewServer(ua)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok := func(req *sip.Request, tx sip.ServerTransaction) {
+			if req.Method == sip.NOTIFY && notifies != nil {
+				notifies <- req
+			}
+			tx.Respond(sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil))
+		}
+		srv.OnNotify(ok)
+		srv.OnOptions(ok)
+		ctx, cancel := context.WithCancel(context.Background())
+		t.Cleanup(cancel)
+		// served through the transport layer, so the client sends from it
+		go srv.ListenAndServe(ctx, "udp", addr)
+		time.Sleep(200 * time.Millisecond)
+		opts = append(opts, sipgo.WithClientConnectionAddr(addr))
+		ph.contact = fmt.Sprintf("<sip:%s@%s>", user, addr)
+	}
+	ph.client, err = sipgo.NewClient(ua, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer client.Close()
+	t.Cleanup(func() { ph.client.Close() })
+	return ph
+}
+
+// request sends method to Asterisk (REGISTER when target is empty, otherwise
+// to sip:<target>@asterisk), answers the digest challenge with password,
+// and returns the final status code.
+func (ph *phone) request(t *testing.T, sipPort int, password string, method sip.RequestMethod, target string, headers ...sip.Header) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
 	to := target
 	if to == "" {
-		to = user
+		to = ph.user
 	}
 	var recipient sip.Uri
 	if err := sip.ParseUri(fmt.Sprintf("sip:%s@127.0.0.1:%d", to, sipPort), &recipient); err != nil {
 		t.Fatal(err)
 	}
 	req := sip.NewRequest(method, recipient)
-	req.AppendHeader(sip.NewHeader("Contact", fmt.Sprintf("<sip:%s@127.0.0.1:5999>", user)))
+	req.AppendHeader(sip.NewHeader("Contact", ph.contact))
 	for _, h := range headers {
 		req.AppendHeader(h)
 	}
@@ -51,9 +95,9 @@ func sipRequest(t *testing.T, sipPort int, user, password string, method sip.Req
 	if method == sip.REGISTER {
 		build = sipgo.ClientRequestRegisterBuild
 	}
-	res, err := client.Do(ctx, req, build)
+	res, err := ph.client.Do(ctx, req, build)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, user, err)
+		t.Fatalf("%s %s: %v", method, ph.user, err)
 	}
 	if res.StatusCode != sip.StatusUnauthorized {
 		return int(res.StatusCode)
@@ -62,23 +106,23 @@ func sipRequest(t *testing.T, sipPort int, user, password string, method sip.Req
 	if err != nil {
 		t.Fatal(err)
 	}
-	cred, err := digest.Digest(chal, digest.Options{Method: method.String(), URI: req.Recipient.String(), Username: user, Password: password})
+	cred, err := digest.Digest(chal, digest.Options{Method: method.String(), URI: req.Recipient.String(), Username: ph.user, Password: password})
 	if err != nil {
 		t.Fatal(err)
 	}
 	again := req.Clone()
 	again.RemoveHeader("Via")
 	again.AppendHeader(sip.NewHeader("Authorization", cred.String()))
-	res, err = client.Do(ctx, again, sipgo.ClientRequestIncreaseCSEQ, sipgo.ClientRequestAddVia)
+	res, err = ph.client.Do(ctx, again, sipgo.ClientRequestIncreaseCSEQ, sipgo.ClientRequestAddVia)
 	if err != nil {
-		t.Fatalf("%s %s with credentials: %v", method, user, err)
+		t.Fatalf("%s %s with credentials: %v", method, ph.user, err)
 	}
 	return int(res.StatusCode)
 }
 
 func register(t *testing.T, sipPort int, user, password string) int {
 	t.Helper()
-	return sipRequest(t, sipPort, user, password, sip.REGISTER, "", sip.NewHeader("Expires", "60"))
+	return newPhone(t, user, false, nil).request(t, sipPort, password, sip.REGISTER, "", sip.NewHeader("Expires", "60"))
 }
 
 func TestRealAsteriskPhoneRegistersWithProvisionedCredentials(t *testing.T) {
@@ -153,7 +197,7 @@ func TestRealAsteriskBLFSubscriptionsFindHintsForProvisionedExtensionsAndParking
 	port := in.Params.SIPUDPPort
 	blf := []sip.Header{sip.NewHeader("Event", "dialog"), sip.NewHeader("Accept", "application/dialog-info+xml"), sip.NewHeader("Expires", "60")} // 0 (a fetch) is refused with 400
 	for _, target := range []string{"102", "41"} {
-		if got := sipRequest(t, port, "101", "sip-secret-101", sip.SUBSCRIBE, target, blf...); got != 200 {
+		if got := newPhone(t, "101", false, nil).request(t, port, "sip-secret-101", sip.SUBSCRIBE, target, blf...); got != 200 {
 			t.Errorf("SUBSCRIBE 101 -> %s: %d, want 200", target, got)
 		}
 	}
@@ -161,6 +205,37 @@ func TestRealAsteriskBLFSubscriptionsFindHintsForProvisionedExtensionsAndParking
 	for _, want := range []string{"PJSIP/102&PJSIP/102-web&Stasis:dnd102", "Stasis:park41"} {
 		if !strings.Contains(hints, want) {
 			t.Errorf("hint %q missing:\n%s", want, hints)
+		}
+	}
+}
+
+func TestRealAsteriskMWIFromARIMailboxesReachesTheExtensionsPhone(t *testing.T) {
+	in := asterisktest.Start(t, nil)
+	ctx := context.Background()
+	c := ari.New(ari.Options{BaseURL: in.ARIURL, Username: in.Params.ARIUser, Password: in.Params.ARIPassword})
+	if _, err := provision.New(c, provision.Options{Mailboxes: true}).Sync(ctx, []provision.Extension{
+		{Number: "101", Name: "Alice", SIPSecret: "sip-secret-101"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	notifies := make(chan *sip.Request, 16)
+	ph := newPhone(t, "101", true, notifies)
+	if got := ph.request(t, in.Params.SIPUDPPort, "sip-secret-101", sip.REGISTER, "", sip.NewHeader("Expires", "60")); got != 200 {
+		t.Fatalf("REGISTER: %d", got)
+	}
+	if err := c.Mailboxes().Update(ctx, "101@default", ari.MailboxUpdateParams{OldMessages: 1, NewMessages: 2}); err != nil {
+		t.Fatalf("PUT /mailboxes/101@default: %v", err)
+	}
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case req := <-notifies:
+			body := string(req.Body())
+			if strings.Contains(body, "Messages-Waiting: yes") && strings.Contains(body, "2/1") {
+				return
+			}
+		case <-deadline:
+			t.Fatal("no MWI NOTIFY with 2 new / 1 old message")
 		}
 	}
 }
