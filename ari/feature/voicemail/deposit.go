@@ -86,6 +86,7 @@ func (s *Service) sayGoodbye(ctx context.Context, c *core.Call, media ...string)
 
 // dropRecording deletes a stored recording that is not kept.
 func (s *Service) dropRecording(ctx context.Context, c *core.Call, name string) {
+	ctx = context.WithoutCancel(ctx)
 	ok, err := storedRecording(ctx, c.Client(), name)
 	if err == nil && ok {
 		err = c.Client().Recordings().DeleteStored(ctx, name)

@@ -81,3 +81,21 @@ func TestHangingUpDuringTheGreetingLeavesNoMessage(t *testing.T) {
 	}
 	_ = sim.CallEnded
 }
+
+func TestMessageIsKeptWhenTheAppStopsWhileTheCallerSpeaks(t *testing.T) {
+	r := newRig(t, nil)
+	out := r.Dial(r.Device("101"), "102")
+	r.waitHeard(out, "sound:beep", 1, 60*time.Second)
+	r.Advance(3 * time.Second)
+	r.Stop()
+	ms := r.messages("102", "new")
+	if len(ms) != 1 {
+		t.Fatalf("%d messages after the app stopped during the recording, want 1", len(ms))
+	}
+	if ms[0].DurationSec != 3 {
+		t.Errorf("duration %d s, want 3", ms[0].DurationSec)
+	}
+	if _, err := os.Stat(filepath.Join(r.Sim.RecordingDir(), ms[0].FilePath)); err != nil {
+		t.Errorf("message WAV missing: %v", err)
+	}
+}

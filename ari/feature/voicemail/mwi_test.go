@@ -1,0 +1,87 @@
+package voicemail_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/switchboard-pbx/switchboard/ari"
+	"github.com/switchboard-pbx/switchboard/ari/feature/voicemail"
+	"github.com/switchboard-pbx/switchboard/store"
+)
+
+// countsOnly is a MessageStore that only counts.
+type countsOnly struct{ n, o int }
+
+func (c countsOnly) Create(context.Context, *store.VoicemailMessage) error { return nil }
+func (c countsOnly) List(context.Context, string, string) ([]store.VoicemailMessage, error) {
+	return nil, nil
+}
+func (c countsOnly) SetFolder(context.Context, uint64, string) error { return nil }
+func (c countsOnly) Delete(context.Context, uint64) error            { return nil }
+func (c countsOnly) Counts(context.Context, string) (int, int, error) {
+	return c.n, c.o, nil
+}
+
+// lockedBuffer is a log sink safe for the HTTP server's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestMWIOnAnAsteriskWithoutMailboxesLogsOneClearLine(t *testing.T) {
+	var puts int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/ari/mailboxes/") {
+			puts++
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"message":"Resource not found"}`))
+	}))
+	defer srv.Close()
+	var logs lockedBuffer
+	svc, err := voicemail.New(voicemail.Options{Messages: countsOnly{n: 2, o: 1},
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := ari.New(ari.Options{BaseURL: srv.URL + "/ari", Username: "u", Password: "p",
+		Logger: slog.New(slog.DiscardHandler)})
+	for range 3 {
+		svc.UpdateMWI(context.Background(), client, "102")
+	}
+	if puts != 3 {
+		t.Errorf("%d PUT /mailboxes, want 3 (each change is tried)", puts)
+	}
+	if n := strings.Count(logs.String(), "has no /mailboxes"); n != 1 {
+		t.Errorf("logged the missing /mailboxes %d times, want once:\n%s", n, logs.String())
+	}
+	if got := svc.MailboxID("102"); got != "102@default" {
+		t.Errorf("mailbox id %q, want 102@default", got)
+	}
+}
+
+func TestNewRefusesOptionsWithoutAMessageStore(t *testing.T) {
+	if _, err := voicemail.New(voicemail.Options{}); !errors.Is(err, voicemail.ErrNoMessages) {
+		t.Fatalf("New without a message store: %v, want ErrNoMessages", err)
+	}
+}
