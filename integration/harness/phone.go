@@ -302,6 +302,21 @@ func (p *Phone) Hears(name string) {
 	if err != nil {
 		p.fatalf("%v (%s)", err, detail)
 	}
+	p.h.log.Info("prompt heard", "phone", p.String(), "prompt", name, "detail", detail)
+}
+
+// NotHeard checks that the phone has not heard the prompt name on its
+// current or last call (a negative control for Hears).
+func (p *Phone) NotHeard(name string) {
+	p.h.t.Helper()
+	ok, detail, err := p.dev.heardPrompt(name)
+	if err != nil {
+		p.fatalf("check prompt %q: %v", name, err)
+	}
+	if ok {
+		p.fatalf("heard the prompt %q, which was not played (%s)", name, detail)
+	}
+	p.h.log.Info("prompt not heard, as expected", "phone", p.String(), "prompt", name, "detail", detail)
 }
 
 // WaitDTMFReceived waits until the phone has received digits on its call.

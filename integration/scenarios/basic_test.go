@@ -72,6 +72,7 @@ func TestUnregisteredCalleeGivesThePromptAndAHangup(t *testing.T) {
 		a.Dial("103")
 		a.WaitAnswered()
 		a.Hears("ss-noservice")
+		a.NotHeard("vm-isunavail") // a different prompt does not match
 		if cause := a.WaitHungUp(); cause != 16 {
 			t.Errorf("caller's call ended with cause %d, want 16", cause)
 		}

@@ -237,3 +237,20 @@ func pearson(a, b []float64) float64 {
 	}
 	return cov / math.Sqrt(va*vb)
 }
+
+// TrimSilence drops the leading and trailing 20 ms blocks of samples whose
+// level is below floor dBFS; prompts start and end with such pauses, which a
+// phone may not receive whole when the call ends right after the prompt.
+func TrimSilence(samples []int16, floor float64) []int16 {
+	start, end := 0, len(samples)
+	for start+FrameSamples <= end && DBFS(samples[start:start+FrameSamples]) < floor {
+		start += FrameSamples
+	}
+	for end-FrameSamples >= start && DBFS(samples[end-FrameSamples:end]) < floor {
+		end -= FrameSamples
+	}
+	if DBFS(samples[start:end]) < floor {
+		return samples[:0] // a tail shorter than a block, silent too
+	}
+	return samples[start:end]
+}

@@ -126,3 +126,15 @@ func TestWAVRoundTrip(t *testing.T) {
 		t.Fatal("garbage parsed")
 	}
 }
+
+func TestTrimSilenceKeepsOnlyTheSoundingPart(t *testing.T) {
+	s := append(make([]int16, 800), Sine(500, 8000, 0, 1600)...)
+	s = append(s, make([]int16, 480)...)
+	got := TrimSilence(s, -50)
+	if len(got) != 1600 {
+		t.Fatalf("kept %d samples, want 1600", len(got))
+	}
+	if len(TrimSilence(make([]int16, 1000), -50)) != 0 {
+		t.Fatal("silence was not trimmed away")
+	}
+}
