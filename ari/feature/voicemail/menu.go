@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/switchboard-pbx/switchboard/ari"
 	"github.com/switchboard-pbx/switchboard/ari/core"
@@ -218,8 +219,8 @@ func (ss *session) listen(ctx context.Context) error {
 	}
 }
 
-// play plays message i of n (a key stops it and is returned) and files it
-// as read.
+// play plays message i of n with its envelope (who left it), a key stops
+// it and is returned, and files it as read.
 func (ss *session) play(ctx context.Context, m *store.VoicemailMessage, i, n int) (string, error) {
 	media := []string{}
 	switch {
@@ -228,7 +229,13 @@ func (ss *session) play(ctx context.Context, m *store.VoicemailMessage, i, n int
 	case i == n-1:
 		media = append(media, "sound:vm-last")
 	}
-	media = append(media, "sound:vm-message", "number:"+strconv.Itoa(i+1), "recording:"+ss.s.recordingName(m))
+	media = append(media, "sound:vm-message", "number:"+strconv.Itoa(i+1))
+	if m.CallerNumber != "" {
+		media = append(media, "sound:vm-from", "digits:"+strings.TrimPrefix(m.CallerNumber, "+"))
+	} else {
+		media = append(media, "sound:vm-unknown-caller")
+	}
+	media = append(media, "recording:"+ss.s.recordingName(m))
 	key, err := ss.c.PlayInterruptible(ctx, ss.c.Caller, media...)
 	if m.Folder == store.FolderNew {
 		if ferr := ss.s.o.Messages.SetFolder(context.WithoutCancel(ctx), m.ID, store.FolderOld); ferr != nil {

@@ -177,3 +177,41 @@ func TestRecordedBusyGreetingReplacesTheDefault(t *testing.T) {
 	_ = out.Hangup()
 	_ = in.Hangup()
 }
+
+func TestMessagesPlayOldestFirstWithNextPreviousAndSave(t *testing.T) {
+	r := newRig(t, nil)
+	r.leaveMessage(2 * time.Second)
+	r.Clock.Advance(time.Minute)
+	r.leaveMessage(5 * time.Second)
+	ms := r.messages("102", "new") // newest first
+	if len(ms) != 2 {
+		t.Fatalf("%d messages, want 2", len(ms))
+	}
+	older, newer := "recording:"+strings.TrimSuffix(ms[1].FilePath, ".wav"), "recording:"+strings.TrimSuffix(ms[0].FilePath, ".wav")
+	in := r.Dial(r.Device("102"), "*61#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.dtmf(in, "sound:vm-opts", 1, "1")
+	r.dtmf(in, "sound:vm-repeat", 1, "6")
+	r.dtmf(in, "sound:vm-repeat", 2, "4")
+	r.dtmf(in, "sound:vm-repeat", 3, "5")
+	r.dtmf(in, "sound:vm-repeat", 4, "9")
+	r.waitHeard(in, "sound:vm-saved", 1, 30*time.Second)
+	r.dtmf(in, "sound:vm-repeat", 5, "#")
+	r.dtmf(in, "sound:vm-opts", 2, "#")
+	r.WaitStateAdvancing(in, sim.CallEnded, 60*time.Second)
+	var played []string
+	for _, h := range heard(in) {
+		if strings.HasPrefix(h, "recording:") {
+			played = append(played, h)
+		}
+	}
+	if want := []string{older, newer, older, older, newer}; strings.Join(played, " ") != strings.Join(want, " ") {
+		t.Errorf("played %v, want %v", played, want)
+	}
+	if !inOrder(heard(in), []string{"sound:vm-first", "sound:vm-message", "number:1", "sound:vm-from", "digits:101", older}) {
+		t.Errorf("no envelope before the first message: %v", heard(in))
+	}
+	if n, o := r.mwi("102"); n != 0 || o != 2 {
+		t.Errorf("MWI new=%d old=%d, want 0/2", n, o)
+	}
+}
