@@ -204,3 +204,49 @@ func TestRealAsteriskCallsEnterStasisAndFallBackWhenTheAppIsAway(t *testing.T) {
 		}
 	}
 }
+
+// nonLoopbackIPv4 returns an address of this host that is not loopback.
+func nonLoopbackIPv4(t *testing.T) string {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() {
+			return n.IP.String()
+		}
+	}
+	t.Skip("no non-loopback IPv4 address to test from")
+	return ""
+}
+
+func TestRealAsteriskRefusesARIFromAnotherAddressOnTheTLSListener(t *testing.T) {
+	asterisktest.Binary(t)
+	ip := nonLoopbackIPv4(t)
+	cert, key := selfSigned(t, t.TempDir())
+	in := asterisktest.Start(t, func(p *asteriskconf.Params) {
+		p.TLSCertFile, p.TLSKeyFile = cert, key
+		p.WSSBindAddr, p.WSSPort, p.SIPTLSPort = ip, freePort(t), freePort(t)
+	})
+	p := in.Params
+	insecure := &tls.Config{InsecureSkipVerify: true} // the test's own self-signed certificate
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: insecure}, Timeout: 10 * time.Second}
+	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("https://%s:%d/ari/asterisk/info", ip, p.WSSPort), nil)
+	req.SetBasicAuth(p.ARIUser, p.ARIPassword)
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatalf("HTTPS: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusOK {
+		t.Errorf("ARI answered a request from %s with the right credentials", ip)
+	}
+	d := websocket.Dialer{TLSClientConfig: insecure, Subprotocols: []string{"sip"}, HandshakeTimeout: 10 * time.Second}
+	ws, _, err := d.Dial(fmt.Sprintf("wss://%s:%d/ws", ip, p.WSSPort), nil)
+	if err != nil {
+		t.Fatalf("browsers' /ws refused from %s: %v", ip, err)
+	}
+	ws.Close()
+	t.Logf("ARI from %s: %d; /ws: open", ip, resp.StatusCode)
+}
