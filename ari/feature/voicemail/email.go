@@ -85,6 +85,7 @@ func composeEmail(from string, ext *store.Extension, m *store.VoicemailMessage, 
 	h("To", (&mail.Address{Name: ext.Name, Address: ext.Email}).String())
 	h("Subject", mime.QEncoding.Encode("utf-8", fmt.Sprintf("New voicemail in mailbox %s from %s", m.Mailbox, caller)))
 	h("Date", m.ReceivedAt.Format(time.RFC1123Z))
+	h("Message-ID", "<"+file+"."+strconv.FormatInt(time.Now().UnixNano(), 36)+"@switchboard>")
 	h("MIME-Version", "1.0")
 	h("Content-Type", "multipart/mixed; boundary="+strconv.Quote(w.Boundary()))
 	buf.WriteString("\r\n")

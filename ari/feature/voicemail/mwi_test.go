@@ -85,3 +85,22 @@ func TestNewRefusesOptionsWithoutAMessageStore(t *testing.T) {
 		t.Fatalf("New without a message store: %v, want ErrNoMessages", err)
 	}
 }
+
+func TestExtensionPasswordsStoresTheNewPIN(t *testing.T) {
+	r := newRig(t, nil)
+	ctx := context.Background()
+	p := voicemail.ExtensionPasswords{Repo: r.st.Extensions}
+	if err := p.SetVoicemailPassword(ctx, "103", "4711"); err != nil {
+		t.Fatal(err)
+	}
+	ext, err := r.st.Extensions.Get(ctx, "103")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ext.VoicemailPassword != "4711" || ext.Name != "Ext 103" {
+		t.Errorf("extension after password change: pin %q name %q", ext.VoicemailPassword, ext.Name)
+	}
+	if err := p.SetVoicemailPassword(ctx, "999", "4711"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("password of a missing extension: %v, want store.ErrNotFound", err)
+	}
+}
