@@ -78,9 +78,6 @@ func (c *Call) ConnectedLine() (name, number string) {
 	if c.ch == nil {
 		return c.callerID.Name, c.callerID.Number
 	}
-	if c.incoming {
-		return c.ch.connected.Name, c.ch.connected.Number
-	}
 	return c.ch.connected.Name, c.ch.connected.Number
 }
 

@@ -252,9 +252,8 @@ func (s *Server) stopChannelMediaLocked(c *channel) {
 	}
 }
 
-// stopChannelMediaForBridgeLocked is the same on a channel joining a bridge:
-// channel playbacks keep going in Asterisk, so nothing stops here; MOH and
-// silence generators do stop.
+// stopChannelMediaForBridgeLocked stops a channel's MOH and silence
+// generators as it joins a bridge; its playbacks keep going.
 func (s *Server) stopChannelMediaForBridgeLocked(c *channel) {
 	c.moh = ""
 	c.silence = false
