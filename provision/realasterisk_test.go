@@ -10,6 +10,7 @@ import (
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
+	"github.com/gorilla/websocket"
 	"github.com/icholy/digest"
 
 	"github.com/switchboard-pbx/switchboard/ari"
@@ -237,5 +238,90 @@ func TestRealAsteriskMWIFromARIMailboxesReachesTheExtensionsPhone(t *testing.T) 
 		case <-deadline:
 			t.Fatal("no MWI NOTIFY with 2 new / 1 old message")
 		}
+	}
+}
+
+// wsRegister registers user over SIP-over-WebSocket, as a browser does, and
+// returns the final status code. The connection stays open until the test
+// ends: Asterisk drops a WebSocket contact when its connection closes.
+func wsRegister(t *testing.T, wsURL, user, password string) int {
+	t.Helper()
+	d := websocket.Dialer{Subprotocols: []string{"sip"}, HandshakeTimeout: 10 * time.Second}
+	ws, _, err := d.Dial(wsURL, nil)
+	if err != nil {
+		t.Fatalf("dial %s: %v", wsURL, err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	build := func(cseq int, auth string) string {
+		return "REGISTER sip:127.0.0.1 SIP/2.0\r\n" +
+			fmt.Sprintf("Via: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK-%d-%d\r\n", cseq, time.Now().UnixNano()) +
+			"Max-Forwards: 70\r\n" +
+			"To: <sip:" + user + "@127.0.0.1>\r\n" +
+			"From: <sip:" + user + "@127.0.0.1>;tag=browsertag\r\n" +
+			"Call-ID: browser-" + user + "\r\n" +
+			fmt.Sprintf("CSeq: %d REGISTER\r\n", cseq) +
+			"Contact: <sip:x7k2@df7jal23ls0d.invalid;transport=ws>;expires=60\r\n" +
+			"Expires: 60\r\n" + auth +
+			"Content-Length: 0\r\n\r\n"
+	}
+	roundTrip := func(msg string) (int, string) {
+		t.Helper()
+		if err := ws.WriteMessage(websocket.TextMessage, []byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+		ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+		for {
+			_, data, err := ws.ReadMessage()
+			if err != nil {
+				t.Fatalf("read: %v", err)
+			}
+			var code int
+			if _, err := fmt.Sscanf(string(data), "SIP/2.0 %d", &code); err == nil && code >= 200 {
+				return code, string(data)
+			}
+		}
+	}
+	code, res := roundTrip(build(1, ""))
+	if code != 401 {
+		return code
+	}
+	for _, line := range strings.Split(res, "\r\n") {
+		v, ok := strings.CutPrefix(line, "WWW-Authenticate: ")
+		if !ok {
+			continue
+		}
+		chal, err := digest.ParseChallenge(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cred, err := digest.Digest(chal, digest.Options{Method: "REGISTER", URI: "sip:127.0.0.1", Username: user, Password: password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, _ = roundTrip(build(2, "Authorization: "+cred.String()+"\r\n"))
+		return code
+	}
+	t.Fatalf("401 without a challenge:\n%s", res)
+	return 0
+}
+
+func TestRealAsteriskBrowserRegistersOverWebSocketAsNumberDashWeb(t *testing.T) {
+	in := asterisktest.Start(t, nil)
+	ctx := context.Background()
+	c := ari.New(ari.Options{BaseURL: in.ARIURL, Username: in.Params.ARIUser, Password: in.Params.ARIPassword})
+	if _, err := provision.New(c, provision.Options{}).Sync(ctx, []provision.Extension{
+		{Number: "101", Name: "Alice", SIPSecret: "sip-secret-101", Browser: true},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	wsURL := fmt.Sprintf("ws://127.0.0.1:%d/ws", in.Params.HTTPPort)
+	if got := wsRegister(t, wsURL, "101-web", "sip-secret-101"); got != 200 {
+		t.Fatalf("browser REGISTER as 101-web: %d, want 200", got)
+	}
+	if out := in.CLI(t, "pjsip show contacts"); !strings.Contains(out, "101-web/sip:x7k2@") {
+		t.Errorf("browser contact not listed:\n%s", out)
+	}
+	if got := wsRegister(t, wsURL, "101-web", "wrong-password"); got == 200 {
+		t.Errorf("browser registered with a wrong password")
 	}
 }
