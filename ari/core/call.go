@@ -76,6 +76,8 @@ type Leg struct {
 	Gone bool
 	// HangupRequested is true once Asterisk reported a hangup request.
 	HangupRequested bool
+
+	hungUp bool // the app asked Asterisk to hang it up
 }
 
 // Up reports whether the leg has answered and is still there.

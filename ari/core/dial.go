@@ -72,10 +72,14 @@ func (c *Call) Hangup(ctx context.Context, l *Leg, reason string) error {
 	if l == nil || l.Gone {
 		return nil
 	}
+	if l.hungUp {
+		return nil // a second DELETE would overwrite the first one's cause
+	}
 	err := c.Client().Channels().Hangup(ctx, l.ID, ari.ChannelHangupParams{Reason: reason})
 	if err != nil && !isGone(err) {
 		return fmt.Errorf("hangup %s: %w", l.ID, err)
 	}
+	l.hungUp = true
 	return nil
 }
 

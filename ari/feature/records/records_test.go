@@ -90,9 +90,11 @@ func TestUnansweredCallIsRecordedAsNoAnswer(t *testing.T) {
 	st := openStore(t)
 	rec := records.New(st.Calls, nil)
 	r := coretest.NewObserved(t, internalCall, rec)
-	a := r.Device("101")
-	r.Device("102")
+	a, b := r.Device("101"), r.Device("102")
 	out := r.Dial(a, "102")
+	if _, err := b.WaitRinging(r.Ctx()); err != nil {
+		t.Fatal(err)
+	}
 	r.Advance(31 * time.Second)
 	r.WaitState(out, sim.CallEnded)
 	r.WaitIdle()
