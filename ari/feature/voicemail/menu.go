@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/ari"
 	"github.com/switchboard-pbx/switchboard/ari/core"
 	"github.com/switchboard-pbx/switchboard/ari/feature"
+	"github.com/switchboard-pbx/switchboard/ari/feature/callflow"
 	"github.com/switchboard-pbx/switchboard/store"
 )
 
@@ -29,6 +30,7 @@ type session struct {
 	s   *Service
 	env *feature.Env
 	c   *core.Call
+	req *feature.Request
 	ext *store.Extension
 	box string
 	log *slog.Logger
@@ -37,7 +39,7 @@ type session struct {
 // menu runs Comedian Mail's main menu: 1 messages, 0 mailbox options,
 // * help, # goodbye (2 and 3, folders and advanced, are not offered).
 func (s *Service) menu(ctx context.Context, env *feature.Env, req *feature.Request, ext *store.Extension) error {
-	ss := &session{s: s, env: env, c: req.Call, ext: ext, box: ext.Number,
+	ss := &session{s: s, env: env, c: req.Call, req: req, ext: ext, box: ext.Number,
 		log: env.Logger(req, "voicemail").With("mailbox", ext.Number)}
 	key, err := ss.announce(ctx)
 	if err != nil {
@@ -71,6 +73,9 @@ func (s *Service) menu(ctx context.Context, env *feature.Env, req *feature.Reque
 			return s.sayGoodbye(ctx, ss.c)
 		default:
 			err = ss.c.Play(ctx, ss.c.Caller, "sound:vm-sorry")
+		}
+		if errors.Is(err, errCalledBack) {
+			return nil
 		}
 		if err != nil {
 			return gone(err)
@@ -139,7 +144,7 @@ func (ss *session) messages(ctx context.Context) ([]store.VoicemailMessage, erro
 }
 
 // listen plays the messages: 5 repeat, 4 previous, 6 next, 7 delete,
-// 9 save, * help, # back. Hearing a message marks it read.
+// 9 save, 3 advanced (2 call back), * help, # back. Hearing a message marks it read.
 func (ss *session) listen(ctx context.Context) error {
 	msgs, err := ss.messages(ctx)
 	if err != nil {
@@ -206,6 +211,10 @@ func (ss *session) listen(ctx context.Context) error {
 				break
 			}
 			play = true
+		case "3":
+			if err := ss.advanced(ctx, &msgs[i]); err != nil {
+				return err
+			}
 		case "*":
 			continue
 		case "#":
@@ -217,6 +226,27 @@ func (ss *session) listen(ctx context.Context) error {
 		}
 		silent = 0
 	}
+}
+
+// errCalledBack ends the menus: the caller was put through to whoever left
+// the message and that call is over.
+var errCalledBack = errors.New("voicemail: called back")
+
+// advanced is Comedian Mail's advanced options on a message; only 2, call
+// back, is offered, for messages left from an extension.
+func (ss *session) advanced(ctx context.Context, m *store.VoicemailMessage) error {
+	key, err := ss.c.Collect(ctx, ss.c.Caller, oneKey("sound:vm-advopts"))
+	if err != nil || key != "2" {
+		return err
+	}
+	if _, err := ss.env.Directory.Extension(ctx, m.CallerNumber); err != nil || m.CallerNumber == ss.box {
+		return ss.c.Play(ctx, ss.c.Caller, "sound:vm-sorry")
+	}
+	ss.c.Trace(ctx, "voicemail", fmt.Sprintf("%s calls back %s", ss.box, m.CallerNumber))
+	if err := callflow.RingExtension(ctx, ss.env, ss.req, m.CallerNumber, "callback"); err != nil {
+		return err
+	}
+	return errCalledBack
 }
 
 // play plays message i of n with its envelope (who left it), a key stops
@@ -256,7 +286,7 @@ func (ss *session) messagePrompt(i, n int) []string {
 	if i < n-1 {
 		p = append(p, "sound:vm-next")
 	}
-	return append(p, "sound:vm-delete", "sound:vm-savemessage", "sound:vm-helpexit")
+	return append(p, "sound:vm-advopts", "sound:vm-delete", "sound:vm-savemessage", "sound:vm-helpexit")
 }
 
 // remove deletes a message: the recording, then its record, then the lamp.

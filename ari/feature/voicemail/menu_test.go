@@ -215,3 +215,23 @@ func TestMessagesPlayOldestFirstWithNextPreviousAndSave(t *testing.T) {
 		t.Errorf("MWI new=%d old=%d, want 0/2", n, o)
 	}
 }
+
+func TestCallBackRingsTheExtensionThatLeftTheMessage(t *testing.T) {
+	r := newRig(t, nil)
+	caller := r.Device("101")
+	r.leaveMessage(2 * time.Second)
+	in := r.Dial(r.Device("102"), "*61#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.dtmf(in, "sound:vm-opts", 1, "1")
+	r.dtmf(in, "recording:vm-102-msg-", 1, "3")
+	r.dtmf(in, "sound:vm-advopts", 1, "2")
+	back := r.Answer(caller)
+	if _, num := back.CallerID(); num != "102" {
+		t.Errorf("call back shows caller id %q, want 102", num)
+	}
+	if err := back.Hangup(); err != nil {
+		t.Fatal(err)
+	}
+	r.WaitStateAdvancing(in, sim.CallEnded, 30*time.Second)
+	r.WaitIdle()
+}
