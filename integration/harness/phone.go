@@ -284,8 +284,11 @@ func (p *Phone) NotHearsTone(freq float64) {
 		}
 		return decided, nil
 	})
-	if err != nil {
+	if err != nil && isTimeout(err) {
 		p.fatalf("%v (%s)", err, detail)
+	}
+	if err != nil {
+		p.fatalf("%v", err)
 	}
 }
 
