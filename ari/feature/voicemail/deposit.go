@@ -30,7 +30,9 @@ func (s *Service) Deposit(ctx context.Context, env *feature.Env, req *feature.Re
 	}
 	media, err := greeting(ctx, c.Client(), mailbox, reason)
 	if err != nil {
-		return err
+		// A greeting lookup must not cost the caller the message.
+		log.WarnContext(ctx, "voicemail greeting lookup failed: default greeting", "err", err)
+		media = defaultGreeting(mailbox, reason, "")
 	}
 	if _, err := c.PlayInterruptible(ctx, c.Caller, media...); err != nil {
 		return gone(err)

@@ -41,9 +41,9 @@ func storedRecording(ctx context.Context, c *ari.Client, name string) (bool, err
 // or unavailable greeting, else the default one (with the recorded name
 // instead of the digits when there is one), then vm-intro.
 func greeting(ctx context.Context, c *ari.Client, mailbox, reason string) ([]string, error) {
-	kind, tail := greetUnavail, "sound:vm-isunavail"
+	kind := greetUnavail
 	if reason == "busy" {
-		kind, tail = greetBusy, "sound:vm-isonphone"
+		kind = greetBusy
 	}
 	own, err := storedRecording(ctx, c, greetingName(mailbox, kind))
 	if err != nil {
@@ -52,15 +52,29 @@ func greeting(ctx context.Context, c *ari.Client, mailbox, reason string) ([]str
 	if own {
 		return []string{"recording:" + greetingName(mailbox, kind), "sound:vm-intro"}, nil
 	}
-	who := "digits:" + mailbox
 	named, err := storedRecording(ctx, c, greetingName(mailbox, greetName))
 	if err != nil {
 		return nil, err
 	}
+	name := ""
 	if named {
-		who = "recording:" + greetingName(mailbox, greetName)
+		name = greetingName(mailbox, greetName)
 	}
-	return []string{"sound:vm-theperson", who, tail, "sound:vm-intro"}, nil
+	return defaultGreeting(mailbox, reason, name), nil
+}
+
+// defaultGreeting is "the person at extension <digits, or the recorded
+// name> is on the phone / is unavailable", then vm-intro.
+func defaultGreeting(mailbox, reason, nameRecording string) []string {
+	who := "digits:" + mailbox
+	if nameRecording != "" {
+		who = "recording:" + nameRecording
+	}
+	tail := "sound:vm-isunavail"
+	if reason == "busy" {
+		tail = "sound:vm-isonphone"
+	}
+	return []string{"sound:vm-theperson", who, tail, "sound:vm-intro"}
 }
 
 // filePath is where a recording's WAV lies as the app sees it.

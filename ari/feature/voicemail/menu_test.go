@@ -235,3 +235,26 @@ func TestCallBackRingsTheExtensionThatLeftTheMessage(t *testing.T) {
 	r.WaitStateAdvancing(in, sim.CallEnded, 30*time.Second)
 	r.WaitIdle()
 }
+
+func TestRecordedNameReplacesTheDigitsInTheDefaultGreeting(t *testing.T) {
+	r := newRig(t, nil)
+	in := r.Dial(r.Device("102"), "*61#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.dtmf(in, "sound:vm-opts", 1, "0")
+	r.dtmf(in, "sound:vm-options", 1, "3")
+	r.waitHeard(in, "sound:beep", 1, 30*time.Second)
+	r.Advance(2 * time.Second)
+	r.dtmf(in, "sound:beep", 1, "#")
+	r.waitHeard(in, "sound:vm-msgsaved", 1, 30*time.Second)
+	if err := in.Hangup(); err != nil {
+		t.Fatal(err)
+	}
+	r.WaitIdle()
+	out := r.Dial(r.Device("101"), "102") // 102 does not answer: unavailable
+	r.waitHeard(out, "sound:beep", 1, 60*time.Second)
+	want := []string{"sound:vm-theperson", "recording:vm-102-greet-name", "sound:vm-isunavail", "sound:vm-intro", "sound:beep"}
+	if got := heard(out); !inOrder(got, want) || count(out, "digits:102") != 0 {
+		t.Errorf("caller heard %v, want %v", got, want)
+	}
+	_ = out.Hangup()
+}
