@@ -2,6 +2,7 @@ package provision_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -323,5 +324,42 @@ func TestRealAsteriskBrowserRegistersOverWebSocketAsNumberDashWeb(t *testing.T) 
 	}
 	if got := wsRegister(t, wsURL, "101-web", "wrong-password"); got == 200 {
 		t.Errorf("browser registered with a wrong password")
+	}
+}
+
+func TestRealAsteriskRestartDropsProvisionedObjectsUntilTheNextSync(t *testing.T) {
+	in := asterisktest.Start(t, nil)
+	ctx := context.Background()
+	c := ari.New(ari.Options{BaseURL: in.ARIURL, Username: in.Params.ARIUser, Password: in.Params.ARIPassword})
+	p := provision.New(c, provision.Options{})
+	exts := []provision.Extension{{Number: "101", Name: "Alice", SIPSecret: "sip-secret-101"}}
+	if _, err := p.Sync(ctx, exts); err != nil {
+		t.Fatal(err)
+	}
+	if got := register(t, in.Params.SIPUDPPort, "101", "sip-secret-101"); got != 200 {
+		t.Fatalf("REGISTER: %d", got)
+	}
+	if err := c.DeviceStates().Update(ctx, "Stasis:park41", ari.DeviceStateUpdateParams{DeviceState: "INUSE"}); err != nil {
+		t.Fatalf("device state: %v", err)
+	}
+
+	in.Restart(t)
+
+	if _, err := c.Asterisk().GetObject(ctx, provision.SorceryClass, provision.TypeEndpoint, "101"); !errors.Is(err, ari.ErrNotFound) {
+		t.Errorf("endpoint 101 after a restart: %v, want not found (memory wizard)", err)
+	}
+	ds, err := c.DeviceStates().Get(ctx, "Stasis:park41")
+	if err != nil || ds.State != "INUSE" {
+		t.Errorf("Stasis:park41 after a restart = %+v, %v; want INUSE kept in astdb", ds, err)
+	}
+	// the same provisioner (its memory says "written") must notice the loss
+	if _, err := p.Sync(ctx, exts); err != nil {
+		t.Fatal(err)
+	}
+	if out := in.CLI(t, "pjsip show endpoint 101"); !strings.Contains(out, "from-phones") {
+		t.Errorf("endpoint 101 not provisioned again:\n%s", out)
+	}
+	if out := in.CLI(t, "pjsip show contacts"); !strings.Contains(out, "101/sip:101@127.0.0.1:") {
+		t.Errorf("the contact registered before the restart did not come back from astdb:\n%s", out)
 	}
 }

@@ -50,10 +50,41 @@ type Instance struct {
 	// AMIAddr is the manager interface's host:port.
 	AMIAddr string
 	// LogDir holds messages.log and security.log.
-	LogDir string
-	bin    string
-	cmd    *exec.Cmd
-	done   chan error
+	LogDir  string
+	bin     string
+	root    string
+	stopped bool
+	cmd     *exec.Cmd
+	done    chan error
+}
+
+// launch starts the asterisk process and waits until ARI answers.
+func (in *Instance) launch(t testing.TB) {
+	t.Helper()
+	out, err := os.OpenFile(filepath.Join(in.root, "stdout.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.done = make(chan error, 1)
+	in.stopped = false
+	in.cmd = exec.Command(in.bin, "-f", "-n", "-C", filepath.Join(in.ConfDir, "asterisk.conf"))
+	in.cmd.Stdout, in.cmd.Stderr = out, out
+	if err := in.cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", in.bin, err)
+	}
+	done := in.done
+	go func() { done <- in.cmd.Wait(); out.Close() }()
+	if err := in.waitReady(90 * time.Second); err != nil {
+		t.Fatalf("%v\n%s", err, in.Log())
+	}
+}
+
+// Restart stops Asterisk and starts it again with the same files and
+// folders (astdb included), as after a crash or an upgrade.
+func (in *Instance) Restart(t testing.TB) {
+	t.Helper()
+	in.stop()
+	in.launch(t)
 }
 
 // Binary returns the asterisk binary or skips the test.
@@ -114,18 +145,8 @@ func Start(t testing.TB, mutate func(*asteriskconf.Params)) *Instance {
 		Params: p, ConfDir: p.Dirs.Etc, bin: bin, LogDir: p.Dirs.Log,
 		ARIURL:  fmt.Sprintf("http://127.0.0.1:%d/ari", p.HTTPPort),
 		AMIAddr: fmt.Sprintf("127.0.0.1:%d", p.AMIPort),
-		done:    make(chan error, 1),
 	}
-	out, err := os.Create(filepath.Join(root, "stdout.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.cmd = exec.Command(bin, "-f", "-n", "-C", filepath.Join(p.Dirs.Etc, "asterisk.conf"))
-	in.cmd.Stdout, in.cmd.Stderr = out, out
-	if err := in.cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
-	}
-	go func() { in.done <- in.cmd.Wait(); out.Close() }()
+	in.root = root
 	t.Cleanup(func() {
 		in.stop()
 		if t.Failed() {
@@ -140,9 +161,7 @@ func Start(t testing.TB, mutate func(*asteriskconf.Params)) *Instance {
 			t.Logf("asterisk folder kept: %s", root)
 		}
 	})
-	if err := in.waitReady(90 * time.Second); err != nil {
-		t.Fatalf("%v\n%s", err, in.Log())
-	}
+	in.launch(t)
 	return in
 }
 
@@ -201,6 +220,10 @@ func (in *Instance) waitReady(limit time.Duration) error {
 }
 
 func (in *Instance) stop() {
+	if in.cmd == nil || in.cmd.Process == nil || in.stopped {
+		return
+	}
+	in.stopped = true
 	select {
 	case <-in.done:
 		return
