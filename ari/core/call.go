@@ -77,7 +77,8 @@ type Leg struct {
 	// HangupRequested is true once Asterisk reported a hangup request.
 	HangupRequested bool
 
-	hungUp bool // the app asked Asterisk to hang it up
+	hungUp       bool // the app asked Asterisk to hang it up
+	ownConnected bool // created with its own CONNECTEDLINE(): dialled without caller=
 }
 
 // Up reports whether the leg has answered and is still there.

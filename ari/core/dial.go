@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/ari"
@@ -107,6 +108,12 @@ func (c *Call) NewLeg(ctx context.Context, t Target) (*Leg, error) {
 		return nil, err
 	}
 	l.Tag = t.Tag
+	for k := range t.Variables {
+		if strings.HasPrefix(strings.ToUpper(k), "CONNECTEDLINE(") {
+			// dial's caller= would copy the caller's id over it
+			l.ownConnected = true
+		}
+	}
 	p := ari.ChannelCreateParams{Endpoint: t.Endpoint, App: c.Client().Application(),
 		AppArgs: AppArgDialled + "," + c.ID, ChannelID: id, Originator: c.Caller.ID}
 	if len(t.Variables) > 0 {
@@ -179,7 +186,11 @@ func (c *Call) Dial(ctx context.Context, targets []Target, timeout time.Duration
 		}
 		if s, ok := ev.(*ari.StasisStart); ok {
 			if l := c.legs[s.Channel.ID]; l != nil && contains(legs, l) {
-				err := c.Client().Channels().Dial(ctx, l.ID, ari.ChannelDialParams{Caller: c.Caller.ID})
+				p := ari.ChannelDialParams{Caller: c.Caller.ID}
+				if l.ownConnected {
+					p.Caller = ""
+				}
+				err := c.Client().Channels().Dial(ctx, l.ID, p)
 				if err != nil && !isGone(err) {
 					c.log.WarnContext(ctx, "dial failed", "leg", l.ID, "err", err)
 					_ = c.Hangup(ctx, l, "normal")

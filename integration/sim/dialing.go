@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// allocateLocked resolves a dial string ("PJSIP/202", "PJSIP/202/sip:…") to
+// allocateLocked resolves a dial string ("PJSIP/202", "PJSIP/202/sip:…",
+// "PJSIP/0301234@trunk") to
 // its endpoint and device, as chan_pjsip does when it creates a channel: an
 // endpoint without a registered (reachable) contact cannot be called.
 func (s *Server) allocateLocked(spec string) (*endpoint, *Device, string, error) {
@@ -15,6 +16,10 @@ func (s *Server) allocateLocked(spec string) (*endpoint, *Device, string, error)
 		return nil, nil, "", fmt.Errorf("endpoint %q: %w", spec, ErrAllocationFailed)
 	}
 	res, contact, _ := strings.Cut(rest, "/")
+	if num, trunk, ok := strings.Cut(res, "@"); ok && num != "" {
+		// PJSIP/<number>@<endpoint>: a number sent through a trunk endpoint.
+		res = trunk
+	}
 	ep := s.endpoints[res]
 	if ep == nil {
 		return nil, nil, "", fmt.Errorf("endpoint %q not provisioned: %w", spec, ErrAllocationFailed)

@@ -148,9 +148,21 @@ func RingExtension(ctx context.Context, env *feature.Env, req *feature.Request, 
 // endpoint and of its browser endpoint, each as its own leg. The caller's
 // name comes from the phonebook when the number is known (P-CONTACTS).
 func ExtensionTargets(ctx context.Context, c *core.Call, ext string, req *feature.Request, tag string) ([]core.Target, error) {
+	// The callee is shown the caller's number and name: for external
+	// callers, the name of a stored contact (P-CONTACTS), else the name
+	// presented; for extensions, the extension's name.
 	vars := map[string]string{}
 	if req.CallerNumber != "" {
+		name := c.Caller.Channel.Caller.Name
+		if req.External() {
+			if n, err := dir(c).ContactName(ctx, req.CallerNumber, ext); err == nil && n != "" {
+				name = n
+			}
+		} else if req.Caller.Name != "" {
+			name = req.Caller.Name
+		}
 		vars["CONNECTEDLINE(num,i)"] = req.CallerNumber
+		vars["CONNECTEDLINE(name,i)"] = name
 	}
 	var out []core.Target
 	for _, browser := range []bool{false, true} {
@@ -256,3 +268,20 @@ func followMe(ctx context.Context, env *feature.Env, req *feature.Request, ext s
 	c.Annotate(ctx, "disposition", "no_answer")
 	return c.Hangup(ctx, c.Caller, "no_answer")
 }
+
+// envKey keeps the feature environment on the call for helpers that are
+// handed only the call.
+const envKey = "callflow.env"
+
+// dir is the directory of the call's environment.
+func dir(c *core.Call) feature.Directory {
+	if env, ok := c.Get(envKey).(*feature.Env); ok && env.Directory != nil {
+		return env.Directory
+	}
+	return noDirectory{}
+}
+
+// noDirectory answers "unknown" to every phonebook question.
+type noDirectory struct{ feature.Directory }
+
+func (noDirectory) ContactName(context.Context, string, string) (string, error) { return "", nil }

@@ -52,6 +52,7 @@ func (r *Router) HandleKind(k dialplan.Kind, h feature.Handler) { r.kinds[k] = h
 // ServeCall routes a call that entered the app.
 func (r *Router) ServeCall(ctx context.Context, c *core.Call) error {
 	env := r.env
+	c.Set(envKey, env)
 	req := &feature.Request{Call: c}
 	caller := dialplan.Caller{Origin: dialplan.Origin(c.Origin)}
 	dialled := c.Dialled
