@@ -75,7 +75,7 @@ func TestServeRoutesACallBetweenTwoDemoExtensionsAndRecordsIt(t *testing.T) {
 		sip[s[1]] = s[2]
 	}
 	for _, ext := range []string{"101", "102"} {
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(time.Minute)
 		for phones.do("POST", "/sim/phones/"+ext+"/devices/desk/register", map[string]string{"password": sip[ext]}, nil) != http.StatusNoContent {
 			if time.Now().After(deadline) {
 				t.Fatalf("desk phone %s cannot register (extensions not provisioned?)", ext)
@@ -84,7 +84,7 @@ func TestServeRoutesACallBetweenTwoDemoExtensionsAndRecordsIt(t *testing.T) {
 		}
 	}
 	// the Stasis application must be up before the first call
-	appDeadline := time.Now().Add(10 * time.Second)
+	appDeadline := time.Now().Add(time.Minute)
 	for phones.do("GET", "/ari/applications/switchboard", nil, nil) != http.StatusOK {
 		if time.Now().After(appDeadline) {
 			t.Fatal("the switchboard Stasis application never registered")
@@ -146,7 +146,7 @@ func TestServeRoutesACallBetweenTwoDemoExtensionsAndRecordsIt(t *testing.T) {
 
 func waitFor(t *testing.T, what string, ok func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for !ok() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting until %s", what)

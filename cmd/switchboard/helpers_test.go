@@ -60,7 +60,7 @@ var listeningRE = regexp.MustCompile(`msg="portal listening".* url=(https://\S+)
 // waitForURL waits until serve logged its portal URL.
 func waitForURL(t *testing.T, logs *syncBuffer, exited <-chan int) string {
 	t.Helper()
-	deadline := time.After(30 * time.Second)
+	deadline := time.After(2 * time.Minute) // -race on a loaded 2-core box: seeding hashes six bcrypt passwords
 	for {
 		if m := listeningRE.FindStringSubmatch(logs.String()); m != nil {
 			return m[1]
@@ -77,7 +77,7 @@ func waitForURL(t *testing.T, logs *syncBuffer, exited <-chan int) string {
 
 var insecureClient = &http.Client{
 	Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}},
-	Timeout:   5 * time.Second,
+	Timeout:   30 * time.Second,
 }
 
 // startServe runs `serve` with args in the background; the returned
@@ -94,7 +94,7 @@ func waitExit(t *testing.T, exited <-chan int) int {
 	select {
 	case code := <-exited:
 		return code
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute):
 		t.Fatal("command did not exit")
 		return -1
 	}

@@ -28,7 +28,7 @@ func serveArgs(t *testing.T, dataDir string) []string {
 // healthUntil polls /healthz until ok accepts the report.
 func healthUntil(t *testing.T, base string, ok func(portal.HealthReport) bool) portal.HealthReport {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		res, err := insecureClient.Get(base + "/healthz")
 		if err != nil {
@@ -204,7 +204,7 @@ func TestServeWithTheSimEngineConnectsBothLinksAndProvisionsTheExtensions(t *tes
 		t.Fatal(err)
 	}
 	c := ari.New(ari.Options{BaseURL: m[1], Username: "switchboard", Password: strings.TrimSpace(string(pw))})
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		eps, err := c.Endpoints().ListByTech(ctx, "PJSIP")
 		if err != nil {
