@@ -272,6 +272,17 @@ func (h *H) DropAppWebSocket() {
 	}
 }
 
+// CutAppWebSocket drops the app's event WebSocket and refuses new ones
+// until RestoreAppWebSocket: the app stays away from Asterisk meanwhile.
+func (h *H) CutAppWebSocket() {
+	h.t.Helper()
+	h.proxy.hold(true)
+	h.DropAppWebSocket()
+}
+
+// RestoreAppWebSocket lets the app's event WebSocket connect again.
+func (h *H) RestoreAppWebSocket() { h.proxy.hold(false) }
+
 // AppWebSockets reports how many event WebSockets the app has open now.
 func (h *H) AppWebSockets() int { return h.proxy.webSockets() }
 

@@ -18,6 +18,7 @@ type proxy struct {
 	target string
 
 	mu    sync.Mutex
+	held  bool              // refuse new event WebSockets
 	conns map[net.Conn]bool // client side -> is an event WebSocket
 	peer  map[net.Conn]net.Conn
 	wg    sync.WaitGroup
@@ -79,6 +80,12 @@ func (p *proxy) relay(client net.Conn) {
 		}
 	}
 	p.mu.Lock()
+	if isEvents && p.held {
+		p.mu.Unlock()
+		client.Close()
+		server.Close()
+		return
+	}
 	p.conns[client] = isEvents
 	p.peer[client] = server
 	p.mu.Unlock()
@@ -131,6 +138,13 @@ func (p *proxy) dropWebSockets() int {
 		}
 	}
 	return n
+}
+
+// hold makes the proxy refuse (on) or accept again (off) event WebSockets.
+func (p *proxy) hold(on bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.held = on
 }
 
 // webSockets reports how many event WebSockets are open.

@@ -53,7 +53,8 @@ type Ending struct {
 }
 
 // Cause reports the Q.850 cause Asterisk maps to this ending: 16 for a BYE,
-// 17 for 486, 19 for 480, 21 for 403/603, 1 for 404, 127 otherwise.
+// 17 for 486, 19 for 480, 21 for 403/603, 1 for 404, 34 for 503, 127
+// otherwise.
 func (e Ending) Cause() int {
 	switch e.Status {
 	case 0:
@@ -66,6 +67,8 @@ func (e Ending) Cause() int {
 		return 21
 	case 404:
 		return 1
+	case 503:
+		return 34
 	case 487:
 		return 16
 	default:
