@@ -81,6 +81,12 @@ func New(ctx context.Context, o Options) (*PBX, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pbx: numbering plan: %w", err)
 	}
+	// Records left open by a crash are closed before new calls start.
+	if n, err := o.Store.Calls.CloseDangling(ctx, o.Clock.Now()); err != nil {
+		return nil, fmt.Errorf("pbx: close dangling call records: %w", err)
+	} else if n > 0 {
+		o.Logger.InfoContext(ctx, "closed call records left open by an earlier run", "records", n)
+	}
 	settings, err := o.Store.Settings.Get(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("pbx: system settings: %w", err)
