@@ -159,3 +159,20 @@ func TestCallSurvivesTheAppWebSocketDroppingAndEndsCleanly(t *testing.T) {
 		w.idle()
 	})
 }
+
+func TestHangupDuringTheOutageEndsTheCallAfterTheReconnect(t *testing.T) {
+	run(t, []string{"101", "102"}, nil, func(t *testing.T, w *world) {
+		a, b := w.Phone("101"), w.Phone("102")
+		a.Dial("102")
+		b.WaitRinging()
+		b.Answer()
+		a.WaitAnswered()
+		w.DropAppWebSocket()
+		b.Hangup() // the app misses this: Asterisk keeps no events for it
+		w.Eventually("the app to reconnect", 0, func() bool { return w.AppWebSockets() == 1 })
+		if cause := a.WaitHungUp(); cause != 16 {
+			t.Errorf("101's call ended with cause %d, want 16", cause)
+		}
+		w.idle()
+	})
+}

@@ -22,6 +22,9 @@ type world struct {
 	pbx atomic.Pointer[pbx.PBX]
 }
 
+// The reconnect backoff (at least 200 ms) leaves time for a scenario to act
+// while the app is away.
+
 // ringTime is the extensions' ring time in these scenarios: short, so that
 // the real-Asterisk runs, which wait in real time, stay short too.
 const ringTime = 8 * time.Second
@@ -60,7 +63,7 @@ func (w *world) runPBX(ctx context.Context, env harness.AppEnv) error {
 	client := ari.New(ari.Options{BaseURL: env.ARIURL, Username: env.ARIUser, Password: env.ARIPassword,
 		Application: env.App, Logger: env.Logger})
 	p, err := pbx.New(ctx, pbx.Options{Store: w.st, Client: client, Clock: env.Clock, Logger: env.Logger,
-		Stream: ari.StreamOptions{Clock: clock.Real{}, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond}})
+		Stream: ari.StreamOptions{Clock: clock.Real{}, MinBackoff: 400 * time.Millisecond, MaxBackoff: time.Second}})
 	if err != nil {
 		return err
 	}
