@@ -1,0 +1,221 @@
+package wakeup_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/ari"
+	"github.com/switchboard-pbx/switchboard/ari/core"
+	"github.com/switchboard-pbx/switchboard/ari/core/coretest"
+	"github.com/switchboard-pbx/switchboard/ari/feature"
+	"github.com/switchboard-pbx/switchboard/ari/feature/callflow"
+	"github.com/switchboard-pbx/switchboard/ari/feature/featuretest"
+	"github.com/switchboard-pbx/switchboard/ari/feature/wakeup"
+	"github.com/switchboard-pbx/switchboard/dialplan"
+	"github.com/switchboard-pbx/switchboard/integration/sim"
+	"github.com/switchboard-pbx/switchboard/internal/clock"
+	"github.com/switchboard-pbx/switchboard/store"
+)
+
+// berlin is the system's time zone in these tests (CET/CEST).
+var berlin = mustZone("Europe/Berlin")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// rig is the engine with the callflow router and the wakeup codes on the
+// simulator, a migrated SQLite store with extensions 101 and 102, and a
+// scheduler that can be restarted. Its coretest.Rig gives the helpers
+// (Device, Dial, Advance, WaitStateAdvancing, WaitIdle).
+type rig struct {
+	*coretest.Rig
+	st    *store.Store
+	log   *slog.Logger
+	sched atomic.Pointer[wakeup.Scheduler]
+	stop  context.CancelFunc
+	ran   chan error
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{Driver: store.DriverSQLite, DSN: filepath.Join(t.TempDir(), "sb.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	numbers := []string{"101", "102"}
+	for _, n := range numbers {
+		if err := st.Extensions.Create(ctx, &store.Extension{Number: n, Name: "Ext " + n}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk := clock.NewFake(coretest.Start)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	s, err := sim.New(sim.Options{Clock: clk, AutoProvision: true, Logger: log, RecordingDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	tr := &http.Transport{}
+	client := ari.New(ari.Options{BaseURL: srv.URL + "/ari", Username: "switchboard", Password: "switchboard",
+		Application: "switchboard", Logger: log, HTTPClient: &http.Client{Transport: tr}})
+	plan, err := dialplan.New(dialplan.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rig{st: st, log: log}
+	env := &feature.Env{Directory: featuretest.NewMemDir(numbers...), Plan: plan, Clock: clk, Log: log, Store: st}
+	router := callflow.NewRouter(env)
+	// The codes and the tagged calls go to whichever scheduler runs now.
+	current := func() *wakeup.Scheduler { return r.sched.Load() }
+	r.Rig = &coretest.Rig{T: t, Clock: clk, Sim: s, Client: client}
+	r.startScheduler()
+	wakeup.Register(router, current())
+	tagged := core.HandlerFunc(func(ctx context.Context, c *core.Call) error {
+		return current().Handler().ServeCall(ctx, c)
+	})
+	e := core.New(core.Options{Client: client, Clock: clk, Logger: log, Handler: router,
+		Tagged: map[string]core.Handler{wakeup.Tag: tagged},
+		Stream: ari.StreamOptions{Clock: clock.Real{}, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}})
+	r.Engine = e
+	ectx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.Run(ectx) }()
+	t.Cleanup(func() {
+		r.stopScheduler()
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Error("engine did not stop")
+		}
+		srv.CloseClientConnections()
+		srv.Close()
+		tr.CloseIdleConnections()
+	})
+	select {
+	case <-e.Ready():
+	case <-time.After(5 * time.Second):
+		t.Fatal("engine never connected to the simulator")
+	}
+	return r
+}
+
+// startScheduler starts a new scheduler on the store (the app starting).
+func (r *rig) startScheduler() {
+	r.T.Helper()
+	s, err := wakeup.NewScheduler(wakeup.Options{Store: r.st.Wakeups, Client: r.Client, Clock: r.Clock,
+		Location: berlin, Logger: r.log})
+	if err != nil {
+		r.T.Fatal(err)
+	}
+	r.sched.Store(s)
+	ctx, cancel := context.WithCancel(context.Background())
+	r.stop, r.ran = cancel, make(chan error, 1)
+	go func() { r.ran <- s.Run(ctx) }()
+	settle()
+}
+
+// stopScheduler stops the running scheduler (the app stopping).
+func (r *rig) stopScheduler() {
+	if r.stop == nil {
+		return
+	}
+	r.stop()
+	select {
+	case <-r.ran:
+	case <-time.After(5 * time.Second):
+		r.T.Error("scheduler did not stop")
+	}
+	r.stop = nil
+}
+
+// settle gives goroutines woken by the clock real time to react.
+func settle() { time.Sleep(30 * time.Millisecond) }
+
+// jump moves the clock forward in one step (hours cost milliseconds) and
+// lets the scheduler re-arm its timer.
+func (r *rig) jump(d time.Duration) {
+	r.Clock.Advance(d)
+	settle()
+}
+
+// jumpTo moves the clock to t.
+func (r *rig) jumpTo(t time.Time) { r.jump(t.Sub(r.Clock.Now())) }
+
+// wakeups lists an extension's scheduled wakeups.
+func (r *rig) wakeups(ext string) []store.WakeupCall {
+	r.T.Helper()
+	ws, err := r.st.Wakeups.ListScheduled(context.Background(), ext)
+	if err != nil {
+		r.T.Fatal(err)
+	}
+	return ws
+}
+
+// heard lists what a simulated call heard.
+func heard(c *sim.Call) []string {
+	var out []string
+	for _, h := range c.Heard() {
+		out = append(out, h.What)
+	}
+	return out
+}
+
+// incoming counts the calls that rang a device.
+func incoming(d *sim.Device) int {
+	n := 0
+	for _, c := range d.Calls() {
+		if c.Incoming() {
+			n++
+		}
+	}
+	return n
+}
+
+// inOrder reports whether want appears in got as a subsequence.
+func inOrder(got, want []string) bool {
+	i := 0
+	for _, g := range got {
+		if i < len(want) && g == want[i] {
+			i++
+		}
+	}
+	return i == len(want)
+}
+
+// dial has a device dial a code and waits (clock time passing) until the
+// call ended.
+func (r *rig) dial(d *sim.Device, code string) *sim.Call {
+	r.T.Helper()
+	out := r.Dial(d, code)
+	r.WaitStateAdvancing(out, sim.CallEnded, 60*time.Second)
+	return out
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

@@ -1,0 +1,216 @@
+package wakeup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/ari"
+	"github.com/switchboard-pbx/switchboard/internal/clock"
+	"github.com/switchboard-pbx/switchboard/store"
+)
+
+// Tag is the core.Options.Tagged key of wakeup calls: the scheduler
+// originates them with appArgs "wakeup,<wakeup id>".
+const Tag = "wakeup"
+
+// Defaults of Options.
+const (
+	DefaultRingTimeout = 45 * time.Second
+	DefaultMaxLate     = 30 * time.Minute
+	DefaultRescan      = time.Minute
+	DefaultPoll        = time.Second
+	// CallerID is what the woken extension sees.
+	CallerID = `"Wakeup" <*55>`
+	// Retries is how often an unanswered wakeup is tried again (FEATURES.md:
+	// one retry), RetryEvery how long after the attempt.
+	Retries    = 1
+	RetryEvery = 5 * time.Minute
+)
+
+// Sentinel errors of the package.
+var (
+	// ErrConfig is returned by NewScheduler for missing options.
+	ErrConfig = errors.New("wakeup: incomplete options")
+	// ErrBadID is returned by the handler for a wakeup channel whose
+	// argument is no wakeup id.
+	ErrBadID = errors.New("wakeup: bad wakeup id")
+)
+
+// Store is what the scheduler needs of the wakeup repository
+// (store.WakeupRepo implements it).
+type Store interface {
+	Create(ctx context.Context, w *store.WakeupCall) error
+	ListScheduled(ctx context.Context, extension string) ([]store.WakeupCall, error)
+	Due(ctx context.Context, now time.Time) ([]store.WakeupCall, error)
+	RecordAttempt(ctx context.Context, id uint64, now time.Time, answered bool) (*store.WakeupCall, error)
+	CancelAll(ctx context.Context, extension string) (int, error)
+}
+
+// Options configure a Scheduler.
+type Options struct {
+	// Store holds the wakeup calls (required).
+	Store Store
+	// Client originates the calls (required).
+	Client *ari.Client
+	// Clock is the time source (default clock.Real).
+	Clock clock.Clock
+	// Location is the system's time zone: MMDDHHMM and spoken times are
+	// wall-clock times there (default time.Local).
+	Location *time.Location
+	// App is the Stasis application (default "switchboard").
+	App string
+	// Logger is the base logger (default slog.Default()).
+	Logger *slog.Logger
+	// RingTimeout is how long a wakeup call rings (default 45 s).
+	RingTimeout time.Duration
+	// MaxLate: a wakeup found overdue by more than this (the app was down
+	// at its time) is marked failed instead of ringing (default 30 min).
+	MaxLate time.Duration
+	// Rescan: the store is re-read at least this often, for wakeups added
+	// elsewhere (portal, REST) without Changed (default 1 min).
+	Rescan time.Duration
+	// Poll is how often a ringing wakeup call's channel is checked (default 1 s).
+	Poll time.Duration
+}
+
+// Scheduler rings extensions at their wakeup times. Run drives it; Handler
+// serves the answered calls; Register serves the codes.
+type Scheduler struct {
+	o       Options
+	log     *slog.Logger
+	changed chan struct{}
+
+	mu       sync.Mutex
+	inFlight map[uint64]string // wakeup id -> channel id of the ringing attempt
+	answered map[string]bool   // channel id -> answered
+	wg       sync.WaitGroup
+}
+
+// NewScheduler checks the options and builds a Scheduler.
+func NewScheduler(o Options) (*Scheduler, error) {
+	if o.Store == nil || o.Client == nil {
+		return nil, fmt.Errorf("%w: Store and Client are required", ErrConfig)
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	if o.App == "" {
+		o.App = "switchboard"
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.RingTimeout <= 0 {
+		o.RingTimeout = DefaultRingTimeout
+	}
+	if o.MaxLate <= 0 {
+		o.MaxLate = DefaultMaxLate
+	}
+	if o.Rescan <= 0 {
+		o.Rescan = DefaultRescan
+	}
+	if o.Poll <= 0 {
+		o.Poll = DefaultPoll
+	}
+	return &Scheduler{o: o, log: o.Logger.With("feature", "wakeup"), changed: make(chan struct{}, 1),
+		inFlight: map[uint64]string{}, answered: map[string]bool{}}, nil
+}
+
+// Location is the time zone wakeup times are read and spoken in.
+func (s *Scheduler) Location() *time.Location { return s.o.Location }
+
+// Changed tells Run that wakeups were added or cancelled, so that it
+// re-reads the store now.
+func (s *Scheduler) Changed() {
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+}
+
+// Run rings due wakeups until ctx ends, then waits for the attempts it
+// started to finish watching. On start it picks up what the store holds:
+// wakeups overdue by at most MaxLate ring at once, older ones are marked
+// failed (nobody wants a 07:00 wakeup at 11:00).
+func (s *Scheduler) Run(ctx context.Context) error {
+	defer s.wg.Wait()
+	for {
+		wait := s.o.Rescan
+		next, err := s.fire(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "cannot read wakeups; retrying", "err", err, "in", wait)
+		}
+		if !next.IsZero() {
+			wait = min(wait, max(0, next.Sub(s.o.Clock.Now())))
+		}
+		timer := s.o.Clock.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		case <-timer.C():
+		case <-s.changed:
+			timer.Stop()
+		}
+	}
+}
+
+// fire starts an attempt for every due wakeup not already ringing and
+// returns the time of the next one within Rescan (zero if none).
+func (s *Scheduler) fire(ctx context.Context) (time.Time, error) {
+	now := s.o.Clock.Now()
+	due, err := s.o.Store.Due(ctx, now)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("wakeup: due: %w", err)
+	}
+	for _, w := range due {
+		if s.ringing(w.ID) {
+			continue
+		}
+		if late := now.Sub(w.At); late > s.o.MaxLate {
+			s.miss(ctx, w, late)
+			continue
+		}
+		s.start(ctx, w)
+	}
+	soon, err := s.o.Store.Due(ctx, now.Add(s.o.Rescan))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("wakeup: upcoming: %w", err)
+	}
+	for _, w := range soon {
+		if w.At.After(now) {
+			return w.At, nil
+		}
+	}
+	return time.Time{}, nil
+}
+
+func (s *Scheduler) ringing(id uint64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.inFlight[id]
+	return ok
+}
+
+// miss gives up a wakeup whose time passed while nobody could ring it.
+func (s *Scheduler) miss(ctx context.Context, w store.WakeupCall, late time.Duration) {
+	s.log.WarnContext(ctx, "wakeup missed (the app was not running at its time): marking it failed",
+		"wakeup", w.ID, "extension", w.Extension, "at", w.At.In(s.o.Location), "late", late)
+	for range w.MaxRetries + 1 - w.Attempts {
+		got, err := s.o.Store.RecordAttempt(ctx, w.ID, s.o.Clock.Now(), false)
+		if err != nil {
+			s.log.WarnContext(ctx, "cannot mark missed wakeup", "wakeup", w.ID, "err", err)
+			return
+		}
+		if got.State != store.WakeupScheduled {
+			return
+		}
+	}
+}

@@ -1,0 +1,203 @@
+package wakeup_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/integration/sim"
+)
+
+// The clock starts at 2026-11-25 12:00 UTC (13:00 in Berlin, CET).
+
+func TestStarFiftyFiveStarStoresTheNextSuchTimeInTheSystemZoneAndConfirmsIt(t *testing.T) {
+	r := newRig(t)
+	a := r.Device("101")
+	out := r.dial(a, "*55*11260700#")
+	ws := r.wakeups("101")
+	if len(ws) != 1 {
+		t.Fatalf("scheduled %d wakeups, want 1", len(ws))
+	}
+	if want := time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC); !ws[0].At.Equal(want) {
+		t.Errorf("stored at %s, want %s (07:00 CET)", ws[0].At, want)
+	}
+	if ws[0].MaxRetries != 1 || ws[0].RetryEverySec != 300 {
+		t.Errorf("retries %d every %d s, want 1 every 300 s", ws[0].MaxRetries, ws[0].RetryEverySec)
+	}
+	want := []string{"sound:added", "sound:digits/mon-10", "sound:digits/20", "sound:digits/h-6",
+		"sound:digits/at", "number:7", "sound:digits/oclock"}
+	if got := heard(out); !inOrder(got, want) {
+		t.Errorf("heard %v, want %v", got, want)
+	}
+	r.WaitIdle()
+}
+
+func TestWakeupInSummerIsStoredInDaylightSavingTime(t *testing.T) {
+	r := newRig(t)
+	a := r.Device("101")
+	r.dial(a, "*55*07010630#")
+	ws := r.wakeups("101")
+	if len(ws) != 1 {
+		t.Fatalf("scheduled %d wakeups, want 1", len(ws))
+	}
+	// 1 July 2027 06:30 CEST is 04:30 UTC (winter would give 05:30).
+	if want := time.Date(2027, 7, 1, 4, 30, 0, 0, time.UTC); !ws[0].At.Equal(want) {
+		t.Errorf("stored at %s, want %s", ws[0].At, want)
+	}
+}
+
+func TestTimeSkippedByDaylightSavingIsRefusedAsInvalid(t *testing.T) {
+	r := newRig(t)
+	a := r.Device("101")
+	// 28 March 2027 02:30 does not exist in Berlin (clocks go 02:00 -> 03:00).
+	out := r.Dial(a, "*55*03280230#")
+	r.WaitStateAdvancing(out, sim.CallEnded, 120*time.Second)
+	if n := len(r.wakeups("101")); n != 0 {
+		t.Errorf("scheduled %d wakeups for a time that does not exist", n)
+	}
+	if got := heard(out); !inOrder(got, []string{"sound:invalid", "sound:time"}) {
+		t.Errorf("heard %v, want invalid and a new try", got)
+	}
+}
+
+func TestWakeupRingsAtItsTimeAndTheAnsweredCallHearsTheMessage(t *testing.T) {
+	r := newRig(t)
+	a := r.Device("101")
+	r.dial(a, "*55*11260700#")
+	r.jumpTo(time.Date(2026, 11, 26, 5, 59, 0, 0, time.UTC))
+	if n := incoming(a); n != 0 {
+		t.Fatalf("rang %d times before the time", n)
+	}
+	r.Advance(50 * time.Second)
+	if n := incoming(a); n != 0 {
+		t.Fatalf("rang %d times 10 s before the time", n)
+	}
+	r.Advance(15 * time.Second)
+	in := a.Ringing()
+	if in == nil {
+		t.Fatal("did not ring at 07:00")
+	}
+	if name, num := in.CallerID(); name != "Wakeup" || num != "*55" {
+		t.Errorf("caller id %q <%s>, want \"Wakeup\" <*55>", name, num)
+	}
+	if err := in.Answer(); err != nil {
+		t.Fatal(err)
+	}
+	r.WaitStateAdvancing(in, sim.CallEnded, 60*time.Second)
+	want := []string{"sound:hello", "sound:time", "sound:is", "number:7", "sound:digits/oclock",
+		"sound:hello", "sound:goodbye"}
+	if got := heard(in); !inOrder(got, want) {
+		t.Errorf("heard %v, want %v", got, want)
+	}
+	ws, err := r.st.Wakeups.Due(context.Background(), r.Clock.Now().Add(24*time.Hour))
+	if err != nil || len(ws) != 0 {
+		t.Errorf("still scheduled after the answer: %v %v", ws, err)
+	}
+	r.Advance(10 * time.Minute)
+	if n := incoming(a); n != 1 {
+		t.Errorf("rang %d times, want once", n)
+	}
+	r.WaitIdle()
+}
+
+func TestUnansweredWakeupRingsOnceMoreFiveMinutesLaterThenGivesUp(t *testing.T) {
+	r := newRig(t)
+	a := r.Device("101")
+	r.dial(a, "*55*11260700#")
+	r.jumpTo(time.Date(2026, 11, 26, 5, 59, 50, 0, time.UTC))
+	r.Advance(15 * time.Second)
+	if a.Ringing() == nil {
+		t.Fatal("did not ring at 07:00")
+	}
+	r.Advance(50 * time.Second) // 45 s ring timeout
+	if a.Ringing() != nil || incoming(a) != 1 {
+		t.Fatalf("after the ring timeout: ringing %v, %d calls", a.Ringing() != nil, incoming(a))
+	}
+	r.Advance(4 * time.Minute)
+	if n := incoming(a); n != 1 {
+		t.Fatalf("rang %d times within 5 minutes", n)
+	}
+	r.Advance(20 * time.Second)
+	if a.Ringing() == nil {
+		t.Fatal("no retry 5 minutes after the unanswered call")
+	}
+	r.Advance(50 * time.Second)
+	r.Advance(30 * time.Minute)
+	if n := incoming(a); n != 2 {
+		t.Errorf("rang %d times, want 2 (one retry)", n)
+	}
+	if n := len(r.wakeups("101")); n != 0 {
+		t.Errorf("%d wakeups still scheduled after the retry", n)
+	}
+	r.WaitIdle()
+}
+
+func TestStarZeroFiftyFiveCancelsAllWakeups(t *testing.T) {
+	r := newRig(t)
+	a := r.Device("101")
+	r.dial(a, "*55*11260700#")
+	r.dial(a, "*55*11270700#")
+	out := r.dial(a, "*055#")
+	if n := len(r.wakeups("101")); n != 0 {
+		t.Fatalf("%d wakeups left after *055#", n)
+	}
+	if got := heard(out); !inOrder(got, []string{"sound:cancelled"}) {
+		t.Errorf("heard %v, want cancelled", got)
+	}
+	r.jumpTo(time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC))
+	r.Advance(2 * time.Minute)
+	if n := incoming(a); n != 0 {
+		t.Errorf("a cancelled wakeup rang %d times", n)
+	}
+}
+
+func TestRestartedSchedulerRingsTheStoredWakeup(t *testing.T) {
+	r := newRig(t)
+	a := r.Device("101")
+	r.dial(a, "*55*11260700#")
+	r.stopScheduler()
+	r.jumpTo(time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC))
+	r.startScheduler()
+	r.jumpTo(time.Date(2026, 11, 26, 5, 59, 50, 0, time.UTC))
+	r.Advance(15 * time.Second)
+	in := a.Ringing()
+	if in == nil {
+		t.Fatal("the restarted scheduler did not ring at 07:00")
+	}
+	if err := in.Answer(); err != nil {
+		t.Fatal(err)
+	}
+	r.WaitStateAdvancing(in, sim.CallEnded, 60*time.Second)
+	if got := heard(in); !inOrder(got, []string{"sound:hello"}) {
+		t.Errorf("heard %v, want the wakeup message", got)
+	}
+	r.WaitIdle()
+}
+
+func TestWakeupOverdueAtStartRingsAtOnceButLongOverdueIsMissed(t *testing.T) {
+	r := newRig(t)
+	a, b := r.Device("101"), r.Device("102")
+	r.dial(a, "*55*11260700#")
+	r.dial(b, "*55*11260620#")
+	r.stopScheduler()
+	// The app comes back at 07:10: 101 (10 min late) rings, 102 (50 min) not.
+	r.jumpTo(time.Date(2026, 11, 26, 6, 10, 0, 0, time.UTC))
+	r.startScheduler()
+	r.Advance(2 * time.Second)
+	if a.Ringing() == nil {
+		t.Error("10 minutes overdue: did not ring at start")
+	}
+	r.Advance(10 * time.Minute)
+	if n := incoming(b); n != 0 {
+		t.Errorf("50 minutes overdue: rang %d times", n)
+	}
+	ws, err := r.st.Wakeups.Due(context.Background(), r.Clock.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range ws {
+		if w.Extension == "102" {
+			t.Errorf("missed wakeup still scheduled: %+v", w)
+		}
+	}
+}
