@@ -278,6 +278,10 @@ func (h *H) CutAppWebSocket() {
 	h.t.Helper()
 	h.proxy.hold(true)
 	h.DropAppWebSocket()
+	// The engine learns of the close from its own read loop; a call placed
+	// before it did would still enter Stasis. 200 ms of real time is ample on
+	// loopback (the proxy closes both sides at once).
+	time.Sleep(200 * time.Millisecond)
 }
 
 // RestoreAppWebSocket lets the app's event WebSocket connect again.

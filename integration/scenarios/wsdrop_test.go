@@ -21,8 +21,7 @@ func TestCallSurvivesTheAppWebSocketDropping(t *testing.T) {
 		b.HearsTone(1000)
 		a.HearsTone(600)
 		// Events flow again: DTMF reaches the app, and a hangup is cleaned up.
-		a.SendDTMF("1")
-		h.Eventually("the app to see DTMF after the reconnect", 0, func() bool { return app.Digits("101") == "1" })
+		eventsFlowAgain(t, h, app, a, "101")
 		a.Hangup()
 		if cause := b.WaitHungUp(); cause != 16 {
 			t.Errorf("102's call ended with cause %d, want 16", cause)

@@ -22,6 +22,7 @@ func TestNewCallFailsWhileTheAppIsAwayAndTheOldOneSurvives(t *testing.T) {
 		if cause := c.WaitHungUp(); cause != 34 {
 			t.Errorf("the call during the outage ended with cause %d, want 34", cause)
 		}
+		c.Hears("ss-noservice") // as early media, before the 503
 		d.NotRinging(time.Second)
 		a.PlayTone(1000)
 		b.HearsTone(1000)
@@ -30,6 +31,8 @@ func TestNewCallFailsWhileTheAppIsAwayAndTheOldOneSurvives(t *testing.T) {
 		if n := app.Rebuilt(); n != 1 {
 			t.Errorf("the app rebuilt %d calls, want 1", n)
 		}
+		// events flow again (DTMF reaches the app), then a hangup is cleaned up
+		eventsFlowAgain(t, h, app, a, "101")
 		b.Hangup()
 		if cause := a.WaitHungUp(); cause != 16 {
 			t.Errorf("101's call ended with cause %d, want 16", cause)

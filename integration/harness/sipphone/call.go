@@ -270,16 +270,26 @@ func (c *Call) runOutgoing(number string) {
 		c.setEnded(Ending{Status: 487, Reason: "Request Terminated"})
 		return
 	}
+	onResponse := func(res *sip.Response) error {
+		if res.StatusCode == 180 || res.StatusCode == 183 {
+			c.setState(Ringing)
+		}
+		return nil
+	}
 	med, err := c.cli.Invite(ctx, diago.InviteClientOptions{
-		Username: c.p.cfg.User,
-		Password: c.p.cfg.Password,
-		OnResponse: func(res *sip.Response) error {
-			if res.StatusCode == 180 || res.StatusCode == 183 {
-				c.setState(Ringing)
-			}
-			return nil
-		},
+		Username: c.p.cfg.User, Password: c.p.cfg.Password,
+		OnResponse: onResponse, EarlyMediaDetect: true,
 	})
+	early := false
+	if errors.Is(err, diago.ErrClientEarlyMedia) {
+		// 183 with SDP: record the early media (prompts, ringback) too
+		early = true
+		c.setState(Ringing)
+		c.startMedia(med)
+		err = c.cli.WaitAnswer(ctx, med, sipgo.AnswerOptions{
+			Username: c.p.cfg.User, Password: c.p.cfg.Password, OnResponse: onResponse,
+		})
+	}
 	if err != nil {
 		c.failOutgoing(err)
 		return
@@ -287,7 +297,9 @@ func (c *Call) runOutgoing(number string) {
 	if err := c.cli.Ack(ctx); err != nil {
 		c.p.log.Warn("ack failed", "error", err)
 	}
-	c.startMedia(med)
+	if !early {
+		c.startMedia(med)
+	}
 	c.setState(Up)
 	select {
 	case <-c.cli.Context().Done():
