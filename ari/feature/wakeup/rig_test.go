@@ -219,3 +219,42 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
+
+// count is how often a call heard media.
+func count(c *sim.Call, what string) int {
+	n := 0
+	for _, h := range heard(c) {
+		if h == what {
+			n++
+		}
+	}
+	return n
+}
+
+// press sends digits once the call heard prompt n times, letting clock time
+// pass meanwhile.
+func (r *rig) press(c *sim.Call, prompt string, n int, digits string) {
+	r.T.Helper()
+	for waited := time.Duration(0); count(c, prompt) < n; waited += 100 * time.Millisecond {
+		if waited > 90*time.Second || c.State() == sim.CallEnded {
+			r.T.Fatalf("call never heard %q %d times (state %s); heard %v", prompt, n, c.State(), heard(c))
+		}
+		r.Clock.Advance(100 * time.Millisecond)
+		time.Sleep(300 * time.Microsecond)
+	}
+	if err := c.SendDTMF(digits); err != nil {
+		r.T.Fatal(err)
+	}
+}
+
+// eventually waits (real time, at most 5 s) until cond holds.
+func (r *rig) eventually(what string, cond func() bool) {
+	r.T.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			r.T.Fatalf("never: %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}

@@ -1,0 +1,104 @@
+package wakeup_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/ari"
+	"github.com/switchboard-pbx/switchboard/ari/feature/wakeup"
+	"github.com/switchboard-pbx/switchboard/integration/sim"
+	"github.com/switchboard-pbx/switchboard/store"
+)
+
+func TestRestartWhileRingingDoesNotCallTwice(t *testing.T) {
+	r := newRig(t)
+	a := r.Device("101")
+	r.dial(a, "*55*11260700#")
+	r.jumpTo(time.Date(2026, 11, 26, 5, 59, 55, 0, time.UTC))
+	r.Advance(10 * time.Second)
+	if a.Ringing() == nil {
+		t.Fatal("did not ring at 07:00")
+	}
+	ws := r.wakeups("101")
+	if len(ws) != 1 {
+		t.Fatalf("%d wakeups scheduled", len(ws))
+	}
+	ch := wakeup.ChannelID(ws[0].ID, 1)
+	if _, err := r.Client.Channels().Get(context.Background(), ch); err != nil {
+		t.Fatalf("wakeup channel %s: %v", ch, err)
+	}
+	r.stopScheduler()
+	r.startScheduler() // finds the same attempt due: 409, watches it
+	r.Advance(5 * time.Second)
+	if n := incoming(a); n != 1 {
+		t.Fatalf("rang %d times after the restart, want the one call", n)
+	}
+	in := a.Ringing()
+	if err := in.Answer(); err != nil {
+		t.Fatal(err)
+	}
+	r.WaitStateAdvancing(in, sim.CallEnded, 60*time.Second)
+	r.Advance(10 * time.Minute)
+	if n := incoming(a); n != 1 {
+		t.Errorf("rang %d times, want once", n)
+	}
+	if n := len(r.wakeups("101")); n != 0 {
+		t.Errorf("%d wakeups still scheduled after the answer", n)
+	}
+	r.WaitIdle()
+}
+
+func TestOriginateOfAnExistingChannelIDIsAConflict(t *testing.T) {
+	// The idempotency the scheduler relies on, as the simulator (and
+	// Asterisk, ari-semantics §2.14) implement it.
+	r := newRig(t)
+	r.Device("101")
+	p := ari.ChannelOriginateWithIDParams{Endpoint: "PJSIP/101", App: "switchboard", AppArgs: "wakeup,1", Timeout: 45}
+	ctx := context.Background()
+	if _, err := r.Client.Channels().OriginateWithID(ctx, wakeup.ChannelID(1, 1), p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Client.Channels().OriginateWithID(ctx, wakeup.ChannelID(1, 1), p); !errors.Is(err, ari.ErrConflict) {
+		t.Fatalf("second originate with the same id: %v, want ari.ErrConflict", err)
+	}
+	r.Advance(50 * time.Second)
+}
+
+func TestUnregisteredPhoneCountsAsUnansweredAndIsRetried(t *testing.T) {
+	r := newRig(t)
+	a := r.Device("101")
+	r.dial(a, "*55*11260700#")
+	a.Unregister()
+	r.jumpTo(time.Date(2026, 11, 26, 5, 59, 55, 0, time.UTC))
+	r.Advance(10 * time.Second)
+	var ws []store.WakeupCall
+	r.eventually("the failed attempt is recorded", func() bool {
+		ws = r.wakeups("101")
+		return len(ws) != 1 || ws[0].Attempts != 0
+	})
+	if len(ws) != 1 || ws[0].Attempts != 1 {
+		t.Fatalf("after the failed attempt: %+v, want one scheduled with 1 attempt", ws)
+	}
+	// 5 minutes after the attempt (made within a clock step of 07:00).
+	if want := time.Date(2026, 11, 26, 6, 5, 0, 0, time.UTC); ws[0].At.Before(want) || ws[0].At.After(want.Add(time.Second)) {
+		t.Errorf("retry at %s, want %s", ws[0].At, want)
+	}
+	if err := a.Register(""); err != nil {
+		t.Fatal(err)
+	}
+	r.Advance(5 * time.Minute)
+	in := a.Ringing()
+	if in == nil {
+		t.Fatal("the retry did not ring")
+	}
+	if err := in.Answer(); err != nil {
+		t.Fatal(err)
+	}
+	r.WaitStateAdvancing(in, sim.CallEnded, 60*time.Second)
+	if got := heard(in); !inOrder(got, []string{"sound:hello", "sound:time", "sound:is", "number:7", "sound:digits/oh", "number:5"}) {
+		t.Errorf("heard %v, want the message with the time 7:05", got)
+	}
+	r.WaitIdle()
+}
