@@ -46,7 +46,7 @@ func (s *Scheduler) done(id uint64, ch string) {
 func (s *Scheduler) attempt(ctx context.Context, w store.WakeupCall, ch string) {
 	log := s.log.With("wakeup", w.ID, "extension", w.Extension, "channel", ch)
 	started := s.o.Clock.Now()
-	log.InfoContext(ctx, "ringing wakeup call", "at", w.At.In(s.o.Location), "attempt", w.Attempts+1)
+	log.InfoContext(ctx, "ringing wakeup call", "at", w.At.In(s.zone(ctx)), "attempt", w.Attempts+1)
 	_, err := s.o.Client.Channels().OriginateWithID(ctx, ch, ari.ChannelOriginateWithIDParams{
 		Endpoint: "PJSIP/" + w.Extension, App: s.o.App, AppArgs: Tag + "," + strconv.FormatUint(w.ID, 10),
 		CallerID: CallerID, Timeout: int(s.o.RingTimeout / time.Second)})
@@ -116,7 +116,7 @@ func (s *Scheduler) unanswered(ctx context.Context, id uint64, ch string, starte
 		s.log.InfoContext(ctx, "wakeup call unanswered: giving up", "wakeup", id, "channel", ch, "attempts", w.Attempts)
 	default:
 		s.log.InfoContext(ctx, "wakeup call unanswered: retrying", "wakeup", id, "channel", ch,
-			"retry_at", w.At.In(s.o.Location))
+			"retry_at", w.At.In(s.zone(ctx)))
 	}
 }
 
@@ -139,7 +139,7 @@ func (s *Scheduler) serve(ctx context.Context, c *core.Call) error {
 	}
 	c.Trace(ctx, "wakeup", fmt.Sprintf("wakeup %d answered", id))
 	log.InfoContext(ctx, "wakeup call answered", "wakeup", id)
-	msg := append(append([]string{}, greeting...), SayTime(c.Now().In(s.o.Location))...)
+	msg := append(append([]string{}, greeting...), SayTime(c.Now().In(s.zone(ctx)))...)
 	for range 2 {
 		if err := c.Play(ctx, c.Caller, msg...); err != nil {
 			return err

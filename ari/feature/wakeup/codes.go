@@ -116,7 +116,7 @@ func (s *Scheduler) enter(ctx context.Context, req *feature.Request, first strin
 		}
 		at, err := s.add(ctx, req, digits)
 		if err == nil {
-			return c.Play(ctx, c.Caller, append([]string{"sound:added"}, SayDateTime(at.In(s.o.Location))...)...)
+			return c.Play(ctx, c.Caller, append([]string{"sound:added"}, SayDateTime(at.In(s.zone(ctx)))...)...)
 		}
 		if !errors.Is(err, dialplan.ErrInvalidWakeup) && !errors.Is(err, dialplan.ErrNonexistentTime) {
 			return err
@@ -133,7 +133,7 @@ func (s *Scheduler) enter(ctx context.Context, req *feature.Request, first strin
 // add stores a wakeup for the caller at the next MMDDHHMM.
 func (s *Scheduler) add(ctx context.Context, req *feature.Request, mmddhhmm string) (time.Time, error) {
 	c, ext := req.Call, req.Caller.Number
-	at, err := dialplan.NextWakeup(mmddhhmm, c.Now(), s.o.Location)
+	at, err := dialplan.NextWakeup(mmddhhmm, c.Now(), s.zone(ctx))
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -142,9 +142,9 @@ func (s *Scheduler) add(ctx context.Context, req *feature.Request, mmddhhmm stri
 		return time.Time{}, fmt.Errorf("wakeup: add for %s: %w", ext, err)
 	}
 	s.Changed()
-	c.Trace(ctx, "wakeup", fmt.Sprintf("%s adds wakeup %d at %s", ext, w.ID, at.In(s.o.Location).Format(time.RFC3339)))
+	c.Trace(ctx, "wakeup", fmt.Sprintf("%s adds wakeup %d at %s", ext, w.ID, at.In(s.zone(ctx)).Format(time.RFC3339)))
 	c.Log().InfoContext(ctx, "wakeup call added", "feature", "wakeup", "extension", ext, "wakeup", w.ID,
-		"at", at.In(s.o.Location))
+		"at", at.In(s.zone(ctx)))
 	return at, nil
 }
 
@@ -156,7 +156,7 @@ func (s *Scheduler) list(ctx context.Context, req *feature.Request) error {
 	}
 	media := []string{"sound:vm-youhave", fmt.Sprintf("number:%d", len(ws))}
 	for _, w := range ws {
-		media = append(media, SayDateTime(w.At.In(s.o.Location))...)
+		media = append(media, SayDateTime(w.At.In(s.zone(ctx)))...)
 	}
 	return req.Call.Play(ctx, req.Call.Caller, media...)
 }

@@ -47,9 +47,13 @@ type rig struct {
 	sched atomic.Pointer[wakeup.Scheduler]
 	stop  context.CancelFunc
 	ran   chan error
+	tune  func(*wakeup.Options)
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t *testing.T) *rig { return newRigWith(t, nil) }
+
+// newRigWith is newRig with scheduler options adjusted by tune.
+func newRigWith(t *testing.T, tune func(*wakeup.Options)) *rig {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, store.Options{Driver: store.DriverSQLite, DSN: filepath.Join(t.TempDir(), "sb.db")})
@@ -83,7 +87,7 @@ func newRig(t *testing.T) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{st: st, log: log}
+	r := &rig{st: st, log: log, tune: tune}
 	env := &feature.Env{Directory: featuretest.NewMemDir(numbers...), Plan: plan, Clock: clk, Log: log, Store: st}
 	router := callflow.NewRouter(env)
 	// The codes and the tagged calls go to whichever scheduler runs now.
@@ -124,8 +128,11 @@ func newRig(t *testing.T) *rig {
 // startScheduler starts a new scheduler on the store (the app starting).
 func (r *rig) startScheduler() {
 	r.T.Helper()
-	s, err := wakeup.NewScheduler(wakeup.Options{Store: r.st.Wakeups, Client: r.Client, Clock: r.Clock,
-		Location: berlin, Logger: r.log})
+	o := wakeup.Options{Store: r.st.Wakeups, Client: r.Client, Clock: r.Clock, Location: berlin, Logger: r.log}
+	if r.tune != nil {
+		r.tune(&o)
+	}
+	s, err := wakeup.NewScheduler(o)
 	if err != nil {
 		r.T.Fatal(err)
 	}

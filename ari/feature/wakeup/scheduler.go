@@ -61,6 +61,10 @@ type Options struct {
 	// Location is the system's time zone: MMDDHHMM and spoken times are
 	// wall-clock times there (default time.Local).
 	Location *time.Location
+	// Zone, when set, is asked for the time zone each time one is needed
+	// (the system settings, which the portal may change) and overrides
+	// Location; nil from it means Location.
+	Zone func(ctx context.Context) *time.Location
 	// App is the Stasis application (default "switchboard").
 	App string
 	// Logger is the base logger (default slog.Default()).
@@ -123,8 +127,15 @@ func NewScheduler(o Options) (*Scheduler, error) {
 		inFlight: map[uint64]string{}, answered: map[string]bool{}}, nil
 }
 
-// Location is the time zone wakeup times are read and spoken in.
-func (s *Scheduler) Location() *time.Location { return s.o.Location }
+// zone is the time zone wakeup times are read and spoken in.
+func (s *Scheduler) zone(ctx context.Context) *time.Location {
+	if s.o.Zone != nil {
+		if loc := s.o.Zone(ctx); loc != nil {
+			return loc
+		}
+	}
+	return s.o.Location
+}
 
 // Changed tells Run that wakeups were added or cancelled, so that it
 // re-reads the store now.
@@ -202,7 +213,7 @@ func (s *Scheduler) ringing(id uint64) bool {
 // miss gives up a wakeup whose time passed while nobody could ring it.
 func (s *Scheduler) miss(ctx context.Context, w store.WakeupCall, late time.Duration) {
 	s.log.WarnContext(ctx, "wakeup missed (the app was not running at its time): marking it failed",
-		"wakeup", w.ID, "extension", w.Extension, "at", w.At.In(s.o.Location), "late", late)
+		"wakeup", w.ID, "extension", w.Extension, "at", w.At.In(s.zone(ctx)), "late", late)
 	for range w.MaxRetries + 1 - w.Attempts {
 		got, err := s.o.Store.RecordAttempt(ctx, w.ID, s.o.Clock.Now(), false)
 		if err != nil {

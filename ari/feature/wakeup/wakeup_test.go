@@ -2,9 +2,11 @@ package wakeup_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
+	"github.com/switchboard-pbx/switchboard/ari/feature/wakeup"
 	"github.com/switchboard-pbx/switchboard/integration/sim"
 )
 
@@ -199,5 +201,25 @@ func TestWakeupOverdueAtStartRingsAtOnceButLongOverdueIsMissed(t *testing.T) {
 		if w.Extension == "102" {
 			t.Errorf("missed wakeup still scheduled: %+v", w)
 		}
+	}
+}
+
+func TestZoneFromTheSettingsOverridesTheLocation(t *testing.T) {
+	tokyo := mustZone("Asia/Tokyo")
+	r := newRigWith(t, func(o *wakeup.Options) {
+		o.Zone = func(context.Context) *time.Location { return tokyo }
+	})
+	a := r.Device("101")
+	r.dial(a, "*55*11260700#")
+	ws := r.wakeups("101")
+	// 26 November 07:00 in Tokyo (UTC+9) is 25 November 22:00 UTC.
+	if len(ws) != 1 || !ws[0].At.Equal(time.Date(2026, 11, 25, 22, 0, 0, 0, time.UTC)) {
+		t.Fatalf("scheduled %+v, want one at 2026-11-25 22:00 UTC", ws)
+	}
+}
+
+func TestNewSchedulerRefusesMissingStoreOrClient(t *testing.T) {
+	if _, err := wakeup.NewScheduler(wakeup.Options{}); !errors.Is(err, wakeup.ErrConfig) {
+		t.Errorf("err %v, want ErrConfig", err)
 	}
 }
