@@ -82,14 +82,19 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, errorJSON{Message: "Missing parameter app"})
 		return
 	}
+	// The app is registered under the lock taken before the handshake
+	// answer goes out, so a request the client sends as soon as it is
+	// connected (the event filter, GET /applications) already finds it, as
+	// on Asterisk.
+	s.mu.Lock()
 	ws, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		s.mu.Unlock()
 		return
 	}
 	conn := newWSConn(ws)
 	names := splitList(appParam)
 	subAll := r.URL.Query().Get("subscribeAll") == "true"
-	s.mu.Lock()
 	for _, name := range names {
 		a := s.apps[name]
 		if a == nil {
