@@ -5,69 +5,52 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
+	"path/filepath"
 
 	"github.com/switchboard-pbx/switchboard/ari"
-	"github.com/switchboard-pbx/switchboard/ari/core"
-	"github.com/switchboard-pbx/switchboard/ari/feature"
-	"github.com/switchboard-pbx/switchboard/ari/feature/announce"
-	"github.com/switchboard-pbx/switchboard/ari/feature/blacklist"
-	"github.com/switchboard-pbx/switchboard/ari/feature/callflow"
-	"github.com/switchboard-pbx/switchboard/ari/feature/dnd"
-	"github.com/switchboard-pbx/switchboard/ari/feature/forward"
-	"github.com/switchboard-pbx/switchboard/ari/feature/records"
+	"github.com/switchboard-pbx/switchboard/ari/feature/voicemail"
 	"github.com/switchboard-pbx/switchboard/config"
-	"github.com/switchboard-pbx/switchboard/dialplan"
 	"github.com/switchboard-pbx/switchboard/internal/clock"
+	"github.com/switchboard-pbx/switchboard/pbx"
 	"github.com/switchboard-pbx/switchboard/store"
 )
 
-// calls is the Stasis application: the call core's event stream and one
-// goroutine per call, routed through the numbering plan to the features,
-// with a call record per call written to the store.
+// calls is the Stasis application (package pbx): the call core's event
+// stream and one goroutine per call, routed through the numbering plan to
+// the features, with a call record per call written to the store.
 type calls struct {
-	engine  *core.Engine
-	records *records.Recorder
-	log     *slog.Logger
-	done    chan error
-	cancel  context.CancelFunc
+	pbx    *pbx.PBX
+	log    *slog.Logger
+	done   chan error
+	cancel context.CancelFunc
 }
 
-// newCalls assembles the call core with every feature that is ready.
+// newCalls assembles the PBX from the configuration and the store's system
+// settings (SMTP for voicemail e-mail, the first trunk for outbound calls).
 func newCalls(ctx context.Context, st *store.Store, cfg config.Config, client *ari.Client,
 	metrics *ari.Metrics, clk clock.Clock, log *slog.Logger) (*calls, error) {
-	plan, err := dialplan.New(planConfig(cfg.Numbering))
-	if err != nil {
-		return nil, fmt.Errorf("numbering plan: %w", err)
-	}
 	settings, err := st.Settings.Get(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("system settings: %w", err)
 	}
-	env := &feature.Env{
-		Directory: feature.StoreDirectory{Store: st},
-		Store:     st,
-		Plan:      plan,
-		Clock:     clk,
-		Log:       log,
-		RingTime:  time.Duration(settings.RingTimeoutSec) * time.Second,
+	var smtp *voicemail.SMTP
+	if settings.SMTPHost != "" {
+		smtp = &voicemail.SMTP{Host: settings.SMTPHost, Port: settings.SMTPPort, From: settings.SMTPFrom,
+			Username: settings.SMTPUsername, Password: settings.SMTPPassword}
 	}
-	router := callflow.NewRouter(env)
-	dnd.Register(router)
-	forward.Register(router)
-	blacklist.Register(router)
-	announce.Register(router, func(ctx context.Context) (string, string) {
-		s, err := st.Settings.Get(ctx)
-		if err != nil {
-			return "", ""
-		}
-		return s.WANAddress, s.LANAddress
+	trunk := ""
+	if trunks, err := st.Trunks.List(ctx); err == nil && len(trunks) > 0 {
+		trunk = trunks[0].Name
+	}
+	p, err := pbx.New(ctx, pbx.Options{
+		Store: st, Client: client, Plan: planConfig(cfg.Numbering), Clock: clk, Logger: log,
+		Metrics: metrics, Trunk: trunk, SMTP: smtp,
+		RecordingDir: filepath.Join(cfg.Asterisk.SpoolDir, "recording"),
 	})
-	rec := records.New(st.Calls, log)
-	eng := core.New(core.Options{
-		Client: client, Clock: clk, Logger: log, Handler: router, Observer: rec, Metrics: metrics,
-	})
-	return &calls{engine: eng, records: rec, log: log, done: make(chan error, 1)}, nil
+	if err != nil {
+		return nil, err
+	}
+	return &calls{pbx: p, log: log, done: make(chan error, 1)}, nil
 }
 
 // start runs the Stasis application in the background. It stops on stop,
@@ -75,7 +58,7 @@ func newCalls(ctx context.Context, st *store.Store, cfg config.Config, client *a
 func (c *calls) start(ctx context.Context) {
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	c.cancel = cancel
-	go func() { c.done <- c.engine.Run(runCtx) }()
+	go func() { c.done <- c.pbx.Run(runCtx) }()
 }
 
 // stop ends the event stream, waits for the call goroutines' clean-up and
@@ -83,7 +66,6 @@ func (c *calls) start(ctx context.Context) {
 func (c *calls) stop() error {
 	c.cancel()
 	err := <-c.done
-	c.records.Close()
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("call core: %w", err)
 	}
