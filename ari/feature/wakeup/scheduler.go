@@ -159,7 +159,10 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			s.log.WarnContext(ctx, "cannot read wakeups; retrying", "err", err, "in", wait)
 		}
 		if !next.IsZero() {
-			wait = min(wait, max(0, next.Sub(s.o.Clock.Now())))
+			wait = min(wait, next.Sub(s.o.Clock.Now()))
+		}
+		if wait <= 0 && ctx.Err() == nil {
+			continue // the next one fell due meanwhile
 		}
 		timer := s.o.Clock.NewTimer(wait)
 		select {

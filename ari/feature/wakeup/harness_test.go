@@ -1,0 +1,127 @@
+package wakeup_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/ari"
+	"github.com/switchboard-pbx/switchboard/ari/core"
+	"github.com/switchboard-pbx/switchboard/ari/feature"
+	"github.com/switchboard-pbx/switchboard/ari/feature/callflow"
+	"github.com/switchboard-pbx/switchboard/ari/feature/wakeup"
+	"github.com/switchboard-pbx/switchboard/dialplan"
+	"github.com/switchboard-pbx/switchboard/integration/harness"
+	"github.com/switchboard-pbx/switchboard/internal/clock"
+	"github.com/switchboard-pbx/switchboard/store"
+)
+
+// harnessApp is the Stasis application with the callflow router, the
+// wakeup codes and the wakeup scheduler, as the PBX wires them.
+type harnessApp struct {
+	st  *store.Store
+	eng atomic.Pointer[core.Engine]
+}
+
+func (a *harnessApp) run(ctx context.Context, env harness.AppEnv) error {
+	client := ari.New(ari.Options{BaseURL: env.ARIURL, Username: env.ARIUser, Password: env.ARIPassword,
+		Application: env.App, Logger: env.Logger})
+	plan, err := dialplan.New(dialplan.DefaultConfig())
+	if err != nil {
+		return err
+	}
+	fenv := &feature.Env{Directory: feature.StoreDirectory{Store: a.st}, Store: a.st, Plan: plan,
+		Clock: env.Clock, Log: env.Logger}
+	router := callflow.NewRouter(fenv)
+	sched, err := wakeup.NewScheduler(wakeup.Options{Store: a.st.Wakeups, Client: client, Clock: env.Clock,
+		Location: berlin, App: env.App, Logger: env.Logger})
+	if err != nil {
+		return err
+	}
+	wakeup.Register(router, sched)
+	eng := core.New(core.Options{Client: client, Clock: env.Clock, Logger: env.Logger, Handler: router,
+		Tagged: map[string]core.Handler{wakeup.Tag: sched.Handler()},
+		Stream: ari.StreamOptions{Clock: clock.Real{}, MinBackoff: 400 * time.Millisecond, MaxBackoff: time.Second}})
+	a.eng.Store(eng)
+	schedDone := make(chan error, 1)
+	go func() { schedDone <- sched.Run(ctx) }()
+	err = eng.Run(ctx)
+	if serr := <-schedDone; !errors.Is(serr, context.Canceled) {
+		err = errors.Join(err, serr)
+	}
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+func (a *harnessApp) ready() bool {
+	e := a.eng.Load()
+	if e == nil {
+		return false
+	}
+	select {
+	case <-e.Ready():
+		return true
+	default:
+		return false
+	}
+}
+
+func harnessStore(t *testing.T, exts ...string) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{Driver: store.DriverSQLite, DSN: filepath.Join(t.TempDir(), "pbx.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range exts {
+		if err := st.Extensions.Create(ctx, &store.Extension{Number: n, Name: "Ext " + n, OutboundClass: "national"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
+}
+
+// The same scenario on the simulator and, with SWITCHBOARD_ASTERISK, on a
+// real Asterisk 22 (where it takes up to two minutes of real time).
+func TestHarnessWakeupAddedByCodeRingsAtItsMinuteAndIsAnswered(t *testing.T) {
+	for _, mode := range []harness.Mode{harness.ModeSim, harness.ModeAsterisk} {
+		t.Run(string(mode), func(t *testing.T) {
+			app := &harnessApp{st: harnessStore(t, "101")}
+			h := harness.New(t, mode, harness.Options{Extensions: []string{"101"}, App: app.run, AppReady: app.ready})
+			a := h.Phone("101")
+			now := h.Clock().Now()
+			at := now.Truncate(time.Minute).Add(time.Minute)
+			if at.Sub(now) < 20*time.Second {
+				at = at.Add(time.Minute)
+			}
+			a.Dial("*55*" + at.In(berlin).Format("01021504") + "#")
+			a.WaitAnswered()
+			a.Hears("added")
+			a.WaitHungUp(20 * time.Second)
+			ws, err := app.st.Wakeups.ListScheduled(context.Background(), "101")
+			if err != nil || len(ws) != 1 || !ws[0].At.Equal(at) {
+				t.Fatalf("scheduled %+v (%v), want one at %s", ws, err, at)
+			}
+			if wait := at.Sub(h.Clock().Now()) - 3*time.Second; wait > 0 {
+				a.NotRinging(wait)
+			}
+			h.Eventually("the wakeup call to ring", 15*time.Second, func() bool { return a.State() == "ringing" })
+			a.Answer()
+			a.Hears("hello")
+			a.WaitHungUp(30 * time.Second)
+			ws, err = app.st.Wakeups.ListScheduled(context.Background(), "101")
+			if err != nil || len(ws) != 0 {
+				t.Errorf("still scheduled after the answer: %+v (%v)", ws, err)
+			}
+		})
+	}
+}
