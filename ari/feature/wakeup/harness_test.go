@@ -22,8 +22,9 @@ import (
 // harnessApp is the Stasis application with the callflow router, the
 // wakeup codes and the wakeup scheduler, as the PBX wires them.
 type harnessApp struct {
-	st  *store.Store
-	eng atomic.Pointer[core.Engine]
+	st   *store.Store
+	tune func(*wakeup.Options) // optional
+	eng  atomic.Pointer[core.Engine]
 }
 
 func (a *harnessApp) run(ctx context.Context, env harness.AppEnv) error {
@@ -36,8 +37,12 @@ func (a *harnessApp) run(ctx context.Context, env harness.AppEnv) error {
 	fenv := &feature.Env{Directory: feature.StoreDirectory{Store: a.st}, Store: a.st, Plan: plan,
 		Clock: env.Clock, Log: env.Logger}
 	router := callflow.NewRouter(fenv)
-	sched, err := wakeup.NewScheduler(wakeup.Options{Store: a.st.Wakeups, Client: client, Clock: env.Clock,
-		Location: berlin, App: env.App, Logger: env.Logger})
+	o := wakeup.Options{Store: a.st.Wakeups, Client: client, Clock: env.Clock,
+		Location: berlin, App: env.App, Logger: env.Logger}
+	if a.tune != nil {
+		a.tune(&o)
+	}
+	sched, err := wakeup.NewScheduler(o)
 	if err != nil {
 		return err
 	}
@@ -121,6 +126,47 @@ func TestHarnessWakeupAddedByCodeRingsAtItsMinuteAndIsAnswered(t *testing.T) {
 			ws, err = app.st.Wakeups.ListScheduled(context.Background(), "101")
 			if err != nil || len(ws) != 0 {
 				t.Errorf("still scheduled after the answer: %+v (%v)", ws, err)
+			}
+		})
+	}
+}
+
+// Unanswered and unreachable on both engines: 101 rings out its (shortened)
+// ring time, 102 has no registered phone (Asterisk answers the originate
+// with 500); both attempts count as unanswered and are retried 5 minutes
+// after they were made.
+func TestHarnessUnansweredAndUnreachableWakeupsAreRescheduled(t *testing.T) {
+	for _, mode := range []harness.Mode{harness.ModeSim, harness.ModeAsterisk} {
+		t.Run(string(mode), func(t *testing.T) {
+			app := &harnessApp{st: harnessStore(t, "101", "102"), tune: func(o *wakeup.Options) {
+				o.RingTimeout, o.Rescan = 4*time.Second, time.Second
+			}}
+			h := harness.New(t, mode, harness.Options{Extensions: []string{"101", "102"}, App: app.run, AppReady: app.ready})
+			a := h.Phone("101")
+			ctx := context.Background()
+			at := h.Clock().Now().Add(2 * time.Second).Truncate(time.Second)
+			for _, ext := range []string{"101", "102"} {
+				w := &store.WakeupCall{Extension: ext, At: at, MaxRetries: wakeup.Retries, RetryEverySec: 300}
+				if err := app.st.Wakeups.Create(ctx, w); err != nil {
+					t.Fatal(err)
+				}
+			}
+			h.Eventually("the wakeup call to ring", 10*time.Second, func() bool { return a.State() == "ringing" })
+			a.WaitHungUp(10 * time.Second)
+			h.Eventually("both attempts recorded", 10*time.Second, func() bool {
+				for _, ext := range []string{"101", "102"} {
+					ws, err := app.st.Wakeups.ListScheduled(ctx, ext)
+					if err != nil || len(ws) != 1 || ws[0].Attempts != 1 {
+						return false
+					}
+				}
+				return true
+			})
+			for _, ext := range []string{"101", "102"} {
+				ws, _ := app.st.Wakeups.ListScheduled(ctx, ext)
+				if retry := ws[0].At.Sub(at); retry < wakeup.RetryEvery || retry > wakeup.RetryEvery+2*time.Second {
+					t.Errorf("%s: retry %s after the wakeup time, want about %s", ext, retry, wakeup.RetryEvery)
+				}
 			}
 		})
 	}
