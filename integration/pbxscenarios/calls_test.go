@@ -65,10 +65,7 @@ func TestEveryDeviceOfTheExtensionRingsAndTheOthersStopWhenOneAnswers(t *testing
 func TestSecondCallToATalkingExtensionIsBusy(t *testing.T) {
 	run(t, []string{"101", "102", "103"}, nil, func(t *testing.T, w *world) {
 		a, b, c := w.Phone("101"), w.Phone("102"), w.Phone("103")
-		a.Dial("102")
-		b.WaitRinging()
-		b.Answer()
-		a.WaitAnswered()
+		w.answered(a, b, "102")
 		c.Dial("102")
 		if cause := c.WaitHungUp(); cause != 17 {
 			t.Errorf("the second caller got cause %d, want 17 (busy)", cause)
@@ -144,10 +141,7 @@ func TestForwardAllSetByCodeRingsTheTarget(t *testing.T) {
 func TestCallSurvivesTheAppWebSocketDroppingAndEndsCleanly(t *testing.T) {
 	run(t, []string{"101", "102"}, nil, func(t *testing.T, w *world) {
 		a, b := w.Phone("101"), w.Phone("102")
-		a.Dial("102")
-		b.WaitRinging()
-		b.Answer()
-		a.WaitAnswered()
+		w.answered(a, b, "102")
 		w.DropAppWebSocket()
 		w.Eventually("the app to reconnect", 0, func() bool { return w.AppWebSockets() == 1 })
 		a.PlayTone(1000)
@@ -163,10 +157,7 @@ func TestCallSurvivesTheAppWebSocketDroppingAndEndsCleanly(t *testing.T) {
 func TestHangupDuringTheOutageEndsTheCallAfterTheReconnect(t *testing.T) {
 	run(t, []string{"101", "102"}, nil, func(t *testing.T, w *world) {
 		a, b := w.Phone("101"), w.Phone("102")
-		a.Dial("102")
-		b.WaitRinging()
-		b.Answer()
-		a.WaitAnswered()
+		w.answered(a, b, "102")
 		w.DropAppWebSocket()
 		b.Hangup() // the app misses this: Asterisk keeps no events for it
 		w.Eventually("the app to reconnect", 0, func() bool { return w.AppWebSockets() == 1 })

@@ -132,3 +132,12 @@ func (w *world) update(t *testing.T, n string, change func(e *store.Extension)) 
 		t.Fatal(err)
 	}
 }
+
+// answered dials number from one phone, lets the other ring and answer,
+// and waits until the caller is connected.
+func (w *world) answered(from, to *harness.Phone, number string) {
+	from.Dial(number)
+	to.WaitRinging()
+	to.Answer()
+	from.WaitAnswered()
+}
