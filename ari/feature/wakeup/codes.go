@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/ari/core"
@@ -87,6 +88,9 @@ func (s *Scheduler) serveMenu(ctx context.Context, _ *feature.Env, req *feature.
 				err = c.Play(ctx, c.Caller, cancelledPrompt...)
 			}
 		case "#":
+			if err := c.Play(ctx, c.Caller, "sound:goodbye"); err != nil {
+				return err
+			}
 			return c.Hangup(ctx, c.Caller, "normal")
 		case "":
 			silent++
@@ -102,13 +106,14 @@ func (s *Scheduler) serveMenu(ctx context.Context, _ *feature.Env, req *feature.
 
 // enter schedules MMDDHHMM (first, or asked for when empty) and confirms
 // with the date and time; a date or time that does not exist (0230, or the
-// hour clocks skip) gets "invalid" and another try.
+// hour clocks skip) gets "invalid" and another try. Digits pressed during
+// "invalid" already count for the next entry.
 func (s *Scheduler) enter(ctx context.Context, req *feature.Request, first string) error {
 	c := req.Call
-	digits := first
+	digits, prompt := first, enterTimePrompt
 	for try := 0; try < tries; try++ {
 		if digits == "" {
-			got, err := c.Collect(ctx, c.Caller, core.CollectOptions{Prompt: enterTimePrompt, FirstTimeout: 15 * time.Second})
+			got, err := c.Collect(ctx, c.Caller, core.CollectOptions{Prompt: prompt, FirstTimeout: 15 * time.Second})
 			if err != nil {
 				return err
 			}
@@ -122,12 +127,9 @@ func (s *Scheduler) enter(ctx context.Context, req *feature.Request, first strin
 			return err
 		}
 		c.Trace(ctx, "wakeup", fmt.Sprintf("refused %q: %v", digits, err))
-		if err := c.Play(ctx, c.Caller, invalidPrompt...); err != nil {
-			return err
-		}
-		digits = ""
+		digits, prompt = "", slices.Concat(invalidPrompt, enterTimePrompt)
 	}
-	return nil
+	return c.Play(ctx, c.Caller, invalidPrompt...)
 }
 
 // add stores a wakeup for the caller at the next MMDDHHMM.

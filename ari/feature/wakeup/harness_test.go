@@ -171,3 +171,43 @@ func TestHarnessUnansweredAndUnreachableWakeupsAreRescheduled(t *testing.T) {
 		})
 	}
 }
+
+// The *55# menu with DTMF on both engines: add (after a refused 30
+// February), hear the list, cancel all, exit.
+func TestHarnessMenuAddsListsCancelsAndExits(t *testing.T) {
+	for _, mode := range []harness.Mode{harness.ModeSim, harness.ModeAsterisk} {
+		t.Run(string(mode), func(t *testing.T) {
+			app := &harnessApp{st: harnessStore(t, "101")}
+			h := harness.New(t, mode, harness.Options{Extensions: []string{"101"}, App: app.run, AppReady: app.ready})
+			a := h.Phone("101")
+			ctx := context.Background()
+			a.Dial("*55#")
+			a.WaitAnswered()
+			a.Hears("vm-toenternumber")
+			a.SendDTMF("1")
+			a.Hears("vm-then-pound")
+			a.SendDTMF("02300700#")
+			a.Hears("invalid")
+			h.Wait(2 * time.Second) // "time, then press pound" again
+			a.SendDTMF("12240700#")
+			a.Hears("added")
+			h.Eventually("the wakeup to be stored", 0, func() bool {
+				ws, err := app.st.Wakeups.ListScheduled(ctx, "101")
+				return err == nil && len(ws) == 1
+			})
+			h.Wait(7 * time.Second) // the date and time, then the menu again
+			a.SendDTMF("2")
+			a.Hears("vm-youhave")
+			h.Wait(7 * time.Second) // "1", the date and time, then the menu again
+			a.SendDTMF("3")
+			a.Hears("cancelled")
+			h.Wait(2 * time.Second)
+			a.SendDTMF("#")
+			a.Hears("goodbye")
+			a.WaitHungUp(10 * time.Second)
+			if ws, err := app.st.Wakeups.ListScheduled(ctx, "101"); err != nil || len(ws) != 0 {
+				t.Errorf("left after cancel all: %+v (%v)", ws, err)
+			}
+		})
+	}
+}
