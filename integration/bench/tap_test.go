@@ -1,0 +1,139 @@
+package bench
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// tap sits in front of the simulator's HTTP handler. It tells when the app
+// bridged two legs (a successful POST /bridges/{id}/addChannel naming both)
+// and when the app's first request about given resources arrived, which is
+// how the benchmarks see the app react without touching the app.
+type tap struct {
+	next http.Handler
+
+	mu      sync.Mutex
+	bridged map[string]*bridgedWait // by channel id
+	watches []*watch
+}
+
+type bridgedWait struct {
+	done   chan struct{}
+	peer   string
+	bridge string
+}
+
+// watch waits for the first request whose path contains one of ids.
+type watch struct {
+	ids []string
+	at  chan time.Time
+}
+
+func newTap(next http.Handler) *tap {
+	return &tap{next: next, bridged: map[string]*bridgedWait{}}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// ServeHTTP notes the request's arrival, serves it and notes bridges made.
+func (t *tap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Path, "/events") { // the WebSocket needs the raw writer
+		t.next.ServeHTTP(w, r)
+		return
+	}
+	t.arrived(r.URL.Path, time.Now())
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	t.next.ServeHTTP(sw, r)
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/addChannel") && sw.status < 300 {
+		var ids []string
+		for _, v := range r.URL.Query()["channel"] {
+			ids = append(ids, strings.Split(v, ",")...)
+		}
+		if len(ids) == 2 {
+			br := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/ari/bridges/"), "/addChannel")
+			t.markBridged(ids[0], ids[1], br)
+			t.markBridged(ids[1], ids[0], br)
+		}
+	}
+}
+
+func (t *tap) arrived(path string, at time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	kept := t.watches[:0]
+	for _, w := range t.watches {
+		hit := false
+		for _, id := range w.ids {
+			if id != "" && strings.Contains(path, id) {
+				hit = true
+				break
+			}
+		}
+		if hit {
+			w.at <- at
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	t.watches = kept
+}
+
+// watchFor returns a channel that receives the arrival time of the first
+// request (from now on) whose path names one of ids.
+func (t *tap) watchFor(ids ...string) <-chan time.Time {
+	w := &watch{ids: ids, at: make(chan time.Time, 1)}
+	t.mu.Lock()
+	t.watches = append(t.watches, w)
+	t.mu.Unlock()
+	return w.at
+}
+
+func (t *tap) waitLocked(id string) *bridgedWait {
+	b := t.bridged[id]
+	if b == nil {
+		b = &bridgedWait{done: make(chan struct{})}
+		t.bridged[id] = b
+	}
+	return b
+}
+
+func (t *tap) markBridged(id, peer, bridge string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	b := t.waitLocked(id)
+	if b.peer != "" {
+		return
+	}
+	b.peer, b.bridge = peer, bridge
+	close(b.done)
+}
+
+// waitBridged waits until channel id is bridged with one other channel and
+// returns that channel's id and the bridge; it forgets both afterwards.
+func (t *tap) waitBridged(ctx context.Context, id string) (peer, bridge string, err error) {
+	t.mu.Lock()
+	b := t.waitLocked(id)
+	t.mu.Unlock()
+	select {
+	case <-b.done:
+	case <-ctx.Done():
+		return "", "", errNotBridged
+	}
+	t.mu.Lock()
+	delete(t.bridged, id)
+	delete(t.bridged, b.peer)
+	t.mu.Unlock()
+	return b.peer, b.bridge, nil
+}
+
