@@ -3,7 +3,11 @@
 // the caller's, *55# is a menu (1 add, 2 hear them, 3 cancel all, # exit).
 // A Scheduler running in the app rings the extension at the time, plays a
 // wakeup message when answered and tries once more 5 minutes later when not.
-// The wakeups live in the store, so they survive a restart.
+// The wakeups live in the store, so they survive a restart: on start, one
+// overdue by at most Options.MaxLate (30 min) rings at once, an older one is
+// marked failed. Each attempt's channel id is ChannelID(wakeup, attempt), so
+// a restarted app that tries the same attempt gets 409 and only watches the
+// call already ringing.
 //
 // Wiring: Register(router, sched) for the codes, core.Options.Tagged[Tag] =
 // sched.Handler() for the calls, and go sched.Run(ctx).

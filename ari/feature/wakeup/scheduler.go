@@ -43,10 +43,16 @@ var (
 // Store is what the scheduler needs of the wakeup repository
 // (store.WakeupRepo implements it).
 type Store interface {
+	// Create schedules a wakeup.
 	Create(ctx context.Context, w *store.WakeupCall) error
+	// ListScheduled lists an extension's pending wakeups, earliest first.
 	ListScheduled(ctx context.Context, extension string) ([]store.WakeupCall, error)
+	// Due lists pending wakeups at or before now, earliest first.
 	Due(ctx context.Context, now time.Time) ([]store.WakeupCall, error)
+	// RecordAttempt notes an attempt made at now: done when answered, else
+	// rescheduled after RetryEverySec or failed.
 	RecordAttempt(ctx context.Context, id uint64, now time.Time, answered bool) (*store.WakeupCall, error)
+	// CancelAll cancels an extension's pending wakeups.
 	CancelAll(ctx context.Context, extension string) (int, error)
 }
 
