@@ -22,6 +22,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/ari/feature/intercom"
 	"github.com/switchboard-pbx/switchboard/ari/feature/records"
 	"github.com/switchboard-pbx/switchboard/ari/feature/voicemail"
+	"github.com/switchboard-pbx/switchboard/ari/feature/wakeup"
 	"github.com/switchboard-pbx/switchboard/dialplan"
 	"github.com/switchboard-pbx/switchboard/internal/clock"
 	"github.com/switchboard-pbx/switchboard/store"
@@ -58,6 +59,7 @@ type PBX struct {
 	engine  *core.Engine
 	records *records.Recorder
 	vm      *voicemail.Service
+	wakeups *wakeup.Scheduler
 	log     *slog.Logger
 	plan    *dialplan.Plan
 }
@@ -124,10 +126,28 @@ func New(ctx context.Context, o Options) (*PBX, error) {
 		}
 		return s.WANAddress, s.LANAddress
 	})
+	sched, err := wakeup.NewScheduler(wakeup.Options{Store: o.Store.Wakeups, Client: o.Client, Clock: o.Clock,
+		Zone: func(ctx context.Context) *time.Location {
+			s, err := o.Store.Settings.Get(ctx)
+			if err != nil || s.TimeZone == "" {
+				return nil
+			}
+			loc, err := time.LoadLocation(s.TimeZone)
+			if err != nil {
+				return nil
+			}
+			return loc
+		},
+		App: o.Client.Application(), Logger: o.Logger.With("feature", "wakeup")})
+	if err != nil {
+		return nil, fmt.Errorf("pbx: wakeup calls: %w", err)
+	}
+	wakeup.Register(router, sched)
 	rec := records.New(o.Store.Calls, o.Logger)
 	eng := core.New(core.Options{Client: o.Client, Clock: o.Clock, Logger: o.Logger,
-		Handler: router, Observer: rec, Metrics: o.Metrics, Stream: o.Stream})
-	return &PBX{engine: eng, records: rec, vm: vm, log: o.Logger, plan: plan}, nil
+		Handler: router, Observer: rec, Metrics: o.Metrics, Stream: o.Stream,
+		Tagged: map[string]core.Handler{wakeup.Tag: sched.Handler()}})
+	return &PBX{engine: eng, records: rec, vm: vm, wakeups: sched, log: o.Logger, plan: plan}, nil
 }
 
 // Engine is the call core.
@@ -142,7 +162,12 @@ func (p *PBX) ActiveCalls() int { return p.engine.Active() }
 // Run serves calls until ctx ends, then waits for the calls' clean-up, the
 // voicemail work in flight and the queued call records.
 func (p *PBX) Run(ctx context.Context) error {
+	schedDone := make(chan error, 1)
+	go func() { schedDone <- p.wakeups.Run(ctx) }()
 	err := p.engine.Run(ctx)
+	if serr := <-schedDone; serr != nil && !errors.Is(serr, context.Canceled) {
+		p.log.Warn("wakeup scheduler stopped", "err", serr)
+	}
 	if werr := p.vm.Wait(context.WithoutCancel(ctx)); werr != nil {
 		p.log.Warn("voicemail work left unfinished", "err", werr)
 	}
