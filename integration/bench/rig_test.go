@@ -153,9 +153,16 @@ func (r *rig) call(ctx context.Context, i int) (c *sim.Call, peer, bridge string
 	if err != nil {
 		return nil, "", "", fmt.Errorf("dial: %w", err)
 	}
-	peer, bridge, err = r.tap.waitBridged(ctx, c.ChannelID())
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() { // a caller hung up on (busy) never gets bridged
+		if c.WaitState(wctx, sim.CallEnded) == nil {
+			stop()
+		}
+	}()
+	peer, bridge, err = r.tap.waitBridged(wctx, c.ChannelID())
 	if err != nil {
-		return c, "", "", fmt.Errorf("call %d: %w", i, err)
+		return c, "", "", fmt.Errorf("call %d (caller %s, cause %d): %w", i, c.State(), c.HangupCause(), err)
 	}
 	return c, peer, bridge, nil
 }

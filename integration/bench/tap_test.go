@@ -17,7 +17,8 @@ type tap struct {
 
 	mu      sync.Mutex
 	bridged map[string]*bridgedWait // by channel id
-	watches []*watch
+	watches []*watch                // on arrival
+	served  []*watch                // once served
 }
 
 type bridgedWait struct {
@@ -26,10 +27,12 @@ type bridgedWait struct {
 	bridge string
 }
 
-// watch waits for the first request whose path contains one of ids.
+// watch waits for the first request whose path contains one of ids: its
+// arrival, or (served) the end of its handling.
 type watch struct {
-	ids []string
-	at  chan time.Time
+	ids    []string
+	served bool
+	at     chan time.Time
 }
 
 func newTap(next http.Handler) *tap {
@@ -52,9 +55,14 @@ func (t *tap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		t.next.ServeHTTP(w, r)
 		return
 	}
-	t.arrived(r.URL.Path, time.Now())
+	t.mu.Lock()
+	t.watches = fire(t.watches, r.URL.Path, time.Now())
+	t.mu.Unlock()
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	t.next.ServeHTTP(sw, r)
+	t.mu.Lock()
+	t.served = fire(t.served, r.URL.Path, time.Now())
+	t.mu.Unlock()
 	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/addChannel") && sw.status < 300 {
 		var ids []string
 		for _, v := range r.URL.Query()["channel"] {
@@ -68,11 +76,11 @@ func (t *tap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (t *tap) arrived(path string, at time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	kept := t.watches[:0]
-	for _, w := range t.watches {
+// fire sends at to the watches naming a resource in path and returns the
+// others.
+func fire(ws []*watch, path string, at time.Time) []*watch {
+	kept := ws[:0]
+	for _, w := range ws {
 		hit := false
 		for _, id := range w.ids {
 			if id != "" && strings.Contains(path, id) {
@@ -86,7 +94,7 @@ func (t *tap) arrived(path string, at time.Time) {
 			kept = append(kept, w)
 		}
 	}
-	t.watches = kept
+	return kept
 }
 
 // watchFor returns a channel that receives the arrival time of the first
@@ -95,6 +103,16 @@ func (t *tap) watchFor(ids ...string) <-chan time.Time {
 	w := &watch{ids: ids, at: make(chan time.Time, 1)}
 	t.mu.Lock()
 	t.watches = append(t.watches, w)
+	t.mu.Unlock()
+	return w.at
+}
+
+// servedFor returns a channel that receives the time the first request
+// (from now on) whose path names one of ids was served.
+func (t *tap) servedFor(ids ...string) <-chan time.Time {
+	w := &watch{ids: ids, served: true, at: make(chan time.Time, 1)}
+	t.mu.Lock()
+	t.served = append(t.served, w)
 	t.mu.Unlock()
 	return w.at
 }
