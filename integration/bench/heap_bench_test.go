@@ -117,7 +117,7 @@ func newSimOnly(tb testing.TB, pairs int) *simOnly {
 
 func (o *simOnly) call(ctx context.Context, i int) error {
 	callee := strconv.Itoa(firstCallee + i)
-	c, err := o.s.Phone(strconv.Itoa(firstCaller+i)).Device("desk").Dial(callee)
+	c, err := o.s.Phone(strconv.Itoa(firstCaller + i)).Device("desk").Dial(callee)
 	if err != nil {
 		return err
 	}

@@ -116,7 +116,7 @@ func newRig(tb testing.TB, pairs int) *rig {
 	}
 	for i := 0; i < pairs; i++ {
 		r.device(firstCaller + i)
-		r.device(firstCallee+i).SetIncoming(sim.IncomingPolicy{Action: sim.AnswerCall})
+		r.device(firstCallee + i).SetIncoming(sim.IncomingPolicy{Action: sim.AnswerCall})
 	}
 	return r
 }
@@ -149,7 +149,7 @@ func (r *rig) stop() {
 // bridged both legs; it returns the caller's call, the callee's channel and
 // the bridge.
 func (r *rig) call(ctx context.Context, i int) (c *sim.Call, peer, bridge string, err error) {
-	c, err = r.device(firstCaller+i).Dial(strconv.Itoa(firstCallee + i))
+	c, err = r.device(firstCaller + i).Dial(strconv.Itoa(firstCallee + i))
 	if err != nil {
 		return nil, "", "", fmt.Errorf("dial: %w", err)
 	}

@@ -154,4 +154,3 @@ func (t *tap) waitBridged(ctx context.Context, id string) (peer, bridge string, 
 	t.mu.Unlock()
 	return b.peer, b.bridge, nil
 }
-
