@@ -1,0 +1,220 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/ari"
+	"github.com/switchboard-pbx/switchboard/asterisk-conf/asterisktest"
+	"github.com/switchboard-pbx/switchboard/internal/clock"
+	"github.com/switchboard-pbx/switchboard/pbx"
+	"github.com/switchboard-pbx/switchboard/provision"
+	"github.com/switchboard-pbx/switchboard/store"
+)
+
+// errSIPp reports a SIPp run that failed or left no figures.
+var errSIPp = errors.New("bench: sipp")
+
+// SIPp load through the real Asterisk and the app.
+const (
+	sippRate     = 70 // calls per second
+	sippSeconds  = 10
+	sippCaller   = "200"
+	sippCallee   = "201"
+	sippPassword = "bench-secret-"
+)
+
+// BenchmarkSIPpThroughApp runs SIPp against a real Asterisk 22 (the
+// project's rendered configuration, asterisktest) with the whole PBX as the
+// Stasis app: extension 200 (a SIPp UAC) calls 201 (a SIPp UAS registered as
+// its phone, ringing and answering at once) at 70 calls/s for 10 s, each call
+// held 1 s. inv180-ms is the callers' mean time from the authenticated INVITE
+// to 180 Ringing (Asterisk hands the call to the app, which asks for ringing
+// before dialling 201). Skipped unless SWITCHBOARD_ASTERISK names the binary;
+// run with -benchtime=1x.
+func BenchmarkSIPpThroughApp(b *testing.B) {
+	if os.Getenv(asterisktest.EnvBinary) == "" {
+		b.Skip("SWITCHBOARD_ASTERISK is not set: no real Asterisk to measure")
+	}
+	if _, err := exec.LookPath("sipp"); err != nil {
+		b.Skip("sipp is not installed")
+	}
+	for n := 0; n < b.N; n++ {
+		mean, ok, failed := sippRun(b)
+		b.ReportMetric(mean, "inv180-ms")
+		b.ReportMetric(float64(ok), "calls-ok")
+		b.ReportMetric(float64(failed), "calls-failed")
+	}
+}
+
+func sippRun(b *testing.B) (meanMS float64, ok, failed int) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	ast := asterisktest.Start(b, nil)
+	st, err := store.Open(ctx, store.Options{Driver: "sqlite", DSN: filepath.Join(b.TempDir(), "pbx.db")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	p := ast.Params
+	client := ari.New(ari.Options{BaseURL: ast.ARIURL, Username: p.ARIUser, Password: p.ARIPassword,
+		Application: p.App, Logger: quietLogger()})
+	prov := provision.New(client, provision.Options{})
+	for _, n := range []string{sippCaller, sippCallee} {
+		if err := st.Extensions.Create(ctx, &store.Extension{Number: n, Name: "Ext " + n, OutboundClass: "national"}); err != nil {
+			b.Fatal(err)
+		}
+		if err := prov.Apply(ctx, provision.Extension{Number: n, Name: "Ext " + n, SIPSecret: sippPassword + n}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	app, err := pbx.New(ctx, pbx.Options{Store: st, Client: client, Clock: clock.Real{}, Logger: quietLogger()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- app.Run(runCtx) }()
+	defer func() { stop(); <-done }()
+	select {
+	case <-app.Engine().Ready():
+	case <-time.After(10 * time.Second):
+		b.Fatal("the PBX never connected to Asterisk")
+	}
+	dir := b.TempDir()
+	asterisk := net.JoinHostPort(p.SIPBindAddr, strconv.Itoa(p.SIPUDPPort))
+	calleePort := freeUDPPort(b)
+	callee := sipp(ctx, dir, "-sf", testdata("callee.xml"), "-i", "127.0.0.1", "-p", strconv.Itoa(calleePort), asterisk)
+	if err := callee.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = callee.Process.Kill(); _ = callee.Wait() }()
+	reg := sipp(ctx, dir, "-sf", testdata("register.xml"), "-m", "1", "-i", "127.0.0.1", "-p", strconv.Itoa(freeUDPPort(b)),
+		"-au", sippCallee, "-ap", sippPassword+sippCallee, "-key", "user", sippCallee, "-key", "contact_port", strconv.Itoa(calleePort), asterisk)
+	if out, err := reg.CombinedOutput(); err != nil {
+		b.Fatalf("register %s: %v\n%s", sippCallee, err, lastLines(out, 20))
+	}
+	b.ResetTimer()
+	caller := sipp(ctx, dir, "-sf", testdata("caller.xml"), "-s", sippCallee, "-i", "127.0.0.1", "-p", strconv.Itoa(freeUDPPort(b)),
+		"-au", sippCaller, "-ap", sippPassword+sippCaller, "-key", "caller", sippCaller,
+		"-r", strconv.Itoa(sippRate), "-m", strconv.Itoa(sippRate*sippSeconds), "-l", strconv.Itoa(4*sippRate),
+		"-trace_rtt", "-rtt_freq", "1", "-trace_stat", "-stf", filepath.Join(dir, "stat.csv"), "-fd", "1",
+		"-timeout", "60s", "-timeout_error", asterisk)
+	out, runErr := caller.CombinedOutput()
+	b.StopTimer()
+	meanMS, n, err := meanRTT(dir)
+	if err != nil {
+		b.Fatalf("%v (sipp: %v)\n%s", err, runErr, lastLines(out, 30))
+	}
+	ok, failed, err = callCounts(filepath.Join(dir, "stat.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("sipp: %d calls ok, %d failed, %d INVITE→180 samples, mean %.2f ms (exit: %v)", ok, failed, n, meanMS, runErr)
+	return meanMS, ok, failed
+}
+
+func sipp(ctx context.Context, dir string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "sipp", append([]string{"-nostdin", "-nr", "-aa"}, args...)...)
+	cmd.Dir = dir
+	return cmd
+}
+
+func testdata(name string) string {
+	p, _ := filepath.Abs(filepath.Join("testdata", name))
+	return p
+}
+
+func freeUDPPort(tb testing.TB) int {
+	c, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).Port
+}
+
+// meanRTT averages the response times SIPp's -trace_rtt wrote
+// (date_ms;response_time_ms;rtd_no lines in <scenario>_<pid>_rtt.csv).
+func meanRTT(dir string) (float64, int, error) {
+	files, _ := filepath.Glob(filepath.Join(dir, "caller_*_rtt.csv"))
+	if len(files) == 0 {
+		return 0, 0, fmt.Errorf("%w: no rtt file", errSIPp)
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		return 0, 0, fmt.Errorf("%w: %w", errSIPp, err)
+	}
+	defer f.Close()
+	var sum float64
+	n := 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Split(sc.Text(), ";")
+		if len(fields) < 2 {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(fields[1]), 64)
+		if err != nil {
+			continue // header
+		}
+		sum += v
+		n++
+	}
+	if n == 0 {
+		return 0, 0, fmt.Errorf("%w: no INVITE→180 samples", errSIPp)
+	}
+	return sum / float64(n), n, nil
+}
+
+// callCounts reads the cumulative successful and failed calls from the last
+// row of SIPp's -trace_stat file.
+func callCounts(path string) (ok, failed int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0, fmt.Errorf("%w: %w", errSIPp, err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comma = ';'
+	r.FieldsPerRecord = -1
+	rows, err := r.ReadAll()
+	if err != nil || len(rows) < 2 {
+		return 0, 0, fmt.Errorf("%w: stat file: %v", errSIPp, err)
+	}
+	head, last := rows[0], rows[len(rows)-1]
+	for i, h := range head {
+		if i >= len(last) {
+			break
+		}
+		switch h {
+		case "SuccessfulCall(C)":
+			ok, _ = strconv.Atoi(last[i])
+		case "FailedCall(C)":
+			failed, _ = strconv.Atoi(last[i])
+		}
+	}
+	return ok, failed, nil
+}
+
+func lastLines(b []byte, n int) string {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
