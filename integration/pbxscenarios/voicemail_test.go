@@ -30,6 +30,7 @@ func TestUnansweredCallLeavesAVoicemailThatTheOwnerHears(t *testing.T) {
 		w.Wait(ringTime + time.Second)
 		b.WaitHungUp()
 		a.WaitAnswered()
+		a.Hears("vm-isunavail")
 		a.Hears("vm-intro")
 		a.Hears("beep")
 		a.PlayTone(1000)
