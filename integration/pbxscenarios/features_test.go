@@ -77,3 +77,34 @@ func TestOwnExtensionIsAnnounced(t *testing.T) {
 		}
 	})
 }
+
+func TestIntercomIsAnsweredByThePhoneAndPagingIsHeardOneWay(t *testing.T) {
+	run(t, []string{"101", "102"}, nil, func(t *testing.T, w *world) {
+		a, b := w.Phone("101"), w.Phone("102")
+		for _, c := range []struct {
+			code   string
+			oneWay bool
+		}{{"*50102#", false}, {"*51102#", true}} {
+			a.Dial(c.code)
+			a.WaitAnswered()
+			w.Eventually("102 to answer "+c.code+" by itself", 0, func() bool { return b.State() == "up" })
+			a.PlayTone(1000)
+			b.PlayTone(600)
+			b.HearsTone(1000)
+			if c.oneWay {
+				// On Asterisk 22.10.1 the pager then gets no audio frames
+				// at all (the only other party is muted), which the
+				// harness cannot measure as "not hearing"; the simulator
+				// checks the path.
+				if w.Mode() == harness.ModeSim {
+					a.NotHearsTone(600)
+				}
+			} else {
+				a.HearsTone(600)
+			}
+			a.Hangup()
+			b.WaitHungUp()
+			w.idle()
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,11 +97,12 @@ type Call struct {
 	cancelMu sync.Mutex
 	cancel   context.CancelFunc
 
-	mu      sync.Mutex
-	state   State
-	end     Ending
-	changed chan struct{}
-	media   *mediaIO
+	mu           sync.Mutex
+	state        State
+	end          Ending
+	autoAnswered bool
+	changed      chan struct{}
+	media        *mediaIO
 }
 
 func newCall(p *Phone, outgoing bool, remote string) *Call {
@@ -338,6 +340,15 @@ func (c *Call) runIncoming() {
 		c.p.log.Warn("180 failed", "error", err)
 	}
 	c.setState(Ringing)
+	if autoAnswerRequested(d.InviteRequest) {
+		// Intercom and paging: the phone answers by itself, as desk phones
+		// do for Call-Info answer-after=0, Alert-Info autoanswer or
+		// Answer-Mode: Auto.
+		c.mu.Lock()
+		c.autoAnswered = true
+		c.mu.Unlock()
+		c.decide <- decision{answer: true}
+	}
 	select {
 	case <-d.Context().Done():
 		c.setEnded(Ending{ByRemote: true, Status: 487, Reason: "CANCEL"})
@@ -389,4 +400,36 @@ func statusText(status int) string {
 	default:
 		return "Rejected"
 	}
+}
+
+// AutoAnswered reports whether the phone answered the call by itself because
+// the INVITE asked it to (intercom, paging).
+func (c *Call) AutoAnswered() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.autoAnswered
+}
+
+// autoAnswerRequested reports whether an INVITE carries one of the
+// auto-answer headers phones honour.
+func autoAnswerRequested(req *sip.Request) bool {
+	if req == nil {
+		return false
+	}
+	for _, h := range req.GetHeaders("Call-Info") {
+		if strings.Contains(strings.ToLower(h.Value()), "answer-after=0") {
+			return true
+		}
+	}
+	for _, h := range req.GetHeaders("Alert-Info") {
+		if strings.Contains(strings.ToLower(h.Value()), "autoanswer") {
+			return true
+		}
+	}
+	for _, h := range req.GetHeaders("Answer-Mode") {
+		if strings.EqualFold(strings.TrimSpace(h.Value()), "auto") {
+			return true
+		}
+	}
+	return false
 }
