@@ -167,3 +167,23 @@ func TestHangupDuringTheOutageEndsTheCallAfterTheReconnect(t *testing.T) {
 		w.idle()
 	})
 }
+
+func TestForwardOnNoAnswerSetByCodeRingsTheTargetAfterTheRingTime(t *testing.T) {
+	run(t, []string{"101", "102", "103"}, nil, func(t *testing.T, w *world) {
+		a, b, c := w.Phone("101"), w.Phone("102"), w.Phone("103")
+		b.Dial("*73103#")
+		b.WaitAnswered()
+		b.WaitHungUp()
+		a.Dial("102")
+		b.WaitRinging()
+		c.NotRinging(time.Second)
+		w.Wait(ringTime)
+		b.WaitHungUp()
+		c.WaitRinging()
+		c.Answer()
+		a.WaitAnswered()
+		a.Hangup()
+		c.WaitHungUp()
+		w.idle()
+	})
+}

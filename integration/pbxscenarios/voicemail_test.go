@@ -40,6 +40,10 @@ func TestUnansweredCallLeavesAVoicemailThatTheOwnerHears(t *testing.T) {
 			msgs, err := w.st.Voicemail.List(context.Background(), "102", "")
 			return err == nil && len(msgs) == 1 && msgs[0].DurationSec >= 1
 		})
+		w.Eventually("102's message lamp to show one new message", 0, func() bool {
+			mb, err := w.ARI().Mailboxes().Get(w.Context(), "102@default")
+			return err == nil && mb.NewMessages == 1
+		})
 		b.Dial("*61#")
 		b.WaitAnswered()
 		b.Hears("vm-password")
