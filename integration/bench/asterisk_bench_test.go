@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/ari"
+	asteriskconf "github.com/switchboard-pbx/switchboard/asterisk-conf"
 	"github.com/switchboard-pbx/switchboard/asterisk-conf/asterisktest"
 	"github.com/switchboard-pbx/switchboard/internal/clock"
 	"github.com/switchboard-pbx/switchboard/pbx"
@@ -30,16 +31,19 @@ var errSIPp = errors.New("bench: sipp")
 const (
 	sippRate     = 70 // calls per second
 	sippSeconds  = 10
+	sippHoldMS   = 500 // the caller's pause between ACK and BYE
 	sippCaller   = "200"
-	sippCallee   = "201"
+	sippCallees  = 280 // 300..579, taken in turn: a callee is busy while in a call
+	firstSIPp    = 300
 	sippPassword = "bench-secret-"
 )
 
 // BenchmarkSIPpThroughApp runs SIPp against a real Asterisk 22 (the
 // project's rendered configuration, asterisktest) with the whole PBX as the
-// Stasis app: extension 200 (a SIPp UAC) calls 201 (a SIPp UAS registered as
-// its phone, ringing and answering at once) at 70 calls/s for 10 s, each call
-// held 1 s. inv180-ms is the callers' mean time from the authenticated INVITE
+// Stasis app: extension 200 (a SIPp UAC) calls extensions 300-579 in turn
+// (all registered with one SIPp UAS as their phone, which rings and answers
+// at once; the app gives no call waiting, so a callee must be free) at 70
+// calls/s for 10 s, each call held 0.5 s. inv180-ms is the callers' mean time from the authenticated INVITE
 // to 180 Ringing (Asterisk hands the call to the app, which asks for ringing
 // before dialling 201). Skipped unless SWITCHBOARD_ASTERISK names the binary;
 // run with -benchtime=1x.
@@ -61,7 +65,11 @@ func BenchmarkSIPpThroughApp(b *testing.B) {
 func sippRun(b *testing.B) (meanMS float64, ok, failed int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	ast := asterisktest.Start(b, nil)
+	ast := asterisktest.Start(b, func(p *asteriskconf.Params) {
+		// Two RTP sessions a call: the test default of 100 pairs is too few.
+		p.RTPEnd = p.RTPStart + 4000
+		p.UDPTLStart, p.UDPTLEnd = p.RTPEnd+2, p.RTPEnd+102
+	})
 	st, err := store.Open(ctx, store.Options{Driver: "sqlite", DSN: filepath.Join(b.TempDir(), "pbx.db")})
 	if err != nil {
 		b.Fatal(err)
@@ -74,7 +82,14 @@ func sippRun(b *testing.B) (meanMS float64, ok, failed int) {
 	client := ari.New(ari.Options{BaseURL: ast.ARIURL, Username: p.ARIUser, Password: p.ARIPassword,
 		Application: p.App, Logger: quietLogger()})
 	prov := provision.New(client, provision.Options{})
-	for _, n := range []string{sippCaller, sippCallee} {
+	exts := []string{sippCaller}
+	callees := "SEQUENTIAL\n"
+	for i := 0; i < sippCallees; i++ {
+		n := strconv.Itoa(firstSIPp + i)
+		exts = append(exts, n)
+		callees += n + "\n"
+	}
+	for _, n := range exts {
 		if err := st.Extensions.Create(ctx, &store.Extension{Number: n, Name: "Ext " + n, OutboundClass: "national"}); err != nil {
 			b.Fatal(err)
 		}
@@ -96,24 +111,27 @@ func sippRun(b *testing.B) (meanMS float64, ok, failed int) {
 		b.Fatal("the PBX never connected to Asterisk")
 	}
 	dir := b.TempDir()
+	for name, text := range map[string]string{"callees.csv": callees} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
 	asterisk := net.JoinHostPort(p.SIPBindAddr, strconv.Itoa(p.SIPUDPPort))
 	calleePort := freeUDPPort(b)
-	callee := sipp(ctx, dir, "-sf", testdata("callee.xml"), "-i", "127.0.0.1", "-p", strconv.Itoa(calleePort), asterisk)
+	callee := sipp(ctx, dir, "-sf", testdata("callee.xml"), "-trace_err", "-trace_msg", "-i", "127.0.0.1", "-p", strconv.Itoa(calleePort), asterisk)
 	if err := callee.Start(); err != nil {
 		b.Fatal(err)
 	}
 	defer func() { _ = callee.Process.Kill(); _ = callee.Wait() }()
-	reg := sipp(ctx, dir, "-sf", testdata("register.xml"), "-m", "1", "-i", "127.0.0.1", "-p", strconv.Itoa(freeUDPPort(b)),
-		"-au", sippCallee, "-ap", sippPassword+sippCallee, "-key", "user", sippCallee, "-key", "contact_port", strconv.Itoa(calleePort), asterisk)
-	if out, err := reg.CombinedOutput(); err != nil {
-		b.Fatalf("register %s: %v\n%s", sippCallee, err, lastLines(out, 20))
+	if err := registerCallees(ctx, dir, asterisk, calleePort); err != nil {
+		b.Fatal(err)
 	}
 	b.ResetTimer()
-	caller := sipp(ctx, dir, "-sf", testdata("caller.xml"), "-s", sippCallee, "-i", "127.0.0.1", "-p", strconv.Itoa(freeUDPPort(b)),
+	caller := sipp(ctx, dir, "-sf", testdata("caller.xml"), "-inf", "callees.csv", "-i", "127.0.0.1", "-p", strconv.Itoa(freeUDPPort(b)),
 		"-au", sippCaller, "-ap", sippPassword+sippCaller, "-key", "caller", sippCaller,
 		"-r", strconv.Itoa(sippRate), "-m", strconv.Itoa(sippRate*sippSeconds), "-l", strconv.Itoa(4*sippRate),
 		"-trace_rtt", "-rtt_freq", "1", "-trace_stat", "-stf", filepath.Join(dir, "stat.csv"), "-fd", "1",
-		"-timeout", "60s", "-timeout_error", asterisk)
+		"-trace_err", "-timeout", "60s", "-timeout_error", asterisk)
 	out, runErr := caller.CombinedOutput()
 	b.StopTimer()
 	meanMS, n, err := meanRTT(dir)
@@ -124,8 +142,45 @@ func sippRun(b *testing.B) (meanMS float64, ok, failed int) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	if failed > 0 {
+		errs, _ := filepath.Glob(filepath.Join(dir, "*_errors.log"))
+		for _, e := range errs {
+			text, _ := os.ReadFile(e)
+			b.Logf("%s (start):\n%s", filepath.Base(e), firstLines(text, 40))
+		}
+		if msgs, _ := filepath.Glob(filepath.Join(dir, "callee_*_messages.log")); len(msgs) > 0 {
+			text, _ := os.ReadFile(msgs[0])
+			b.Logf("callee messages (start):\n%s", firstLines(text, 60))
+		}
+		b.Logf("Asterisk warnings (first 20):\n%s", strings.Join(ast.Problems()[:min(20, len(ast.Problems()))], "\n"))
+	}
 	b.Logf("sipp: %d calls ok, %d failed, %d INVITE→180 samples, mean %.2f ms (exit: %v)", ok, failed, n, meanMS, runErr)
 	return meanMS, ok, failed
+}
+
+// registerCallees registers every callee extension with its contact at the
+// callee SIPp's port, one short SIPp run each (SIPp's digest credentials
+// are per run), 20 at a time.
+func registerCallees(ctx context.Context, dir, asterisk string, calleePort int) error {
+	errs := make(chan error, sippCallees)
+	sem := make(chan struct{}, 20)
+	for i := 0; i < sippCallees; i++ {
+		n := strconv.Itoa(firstSIPp + i)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			reg := sipp(ctx, dir, "-sf", testdata("register.xml"), "-m", "1", "-i", "127.0.0.1", "-p", "0",
+				"-au", n, "-ap", sippPassword+n, "-key", "user", n, "-key", "contact_port", strconv.Itoa(calleePort), asterisk)
+			if out, err := reg.CombinedOutput(); err != nil {
+				errs <- fmt.Errorf("%w: register %s: %w\n%s", errSIPp, n, err, lastLines(out, 10))
+			}
+		}()
+	}
+	for i := 0; i < cap(sem); i++ {
+		sem <- struct{}{}
+	}
+	close(errs)
+	return <-errs
 }
 
 func sipp(ctx context.Context, dir string, args ...string) *exec.Cmd {
@@ -217,4 +272,9 @@ func lastLines(b []byte, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+func firstLines(b []byte, n int) string {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	return strings.Join(lines[:min(n, len(lines))], "\n")
 }
