@@ -96,6 +96,17 @@ func sippRun(b *testing.B) (meanMS float64, ok, failed int) {
 		if err := prov.Apply(ctx, provision.Extension{Number: n, Name: "Ext " + n, SIPSecret: sippPassword + n}); err != nil {
 			b.Fatal(err)
 		}
+		// One SIPp UAS is every callee's phone, but each REGISTER comes
+		// from a short SIPp run on its own port: keep the advertised
+		// contact (the UAS) instead of the source port, and do not qualify.
+		if _, err := client.Asterisk().UpdateObject(ctx, "res_pjsip", "endpoint", n, ari.AsteriskUpdateObjectParams{
+			Fields: []ari.ConfigTuple{{Attribute: "rewrite_contact", Value: "no"}}}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := client.Asterisk().UpdateObject(ctx, "res_pjsip", "aor", n, ari.AsteriskUpdateObjectParams{
+			Fields: []ari.ConfigTuple{{Attribute: "qualify_frequency", Value: "0"}}}); err != nil {
+			b.Fatal(err)
+		}
 	}
 	app, err := pbx.New(ctx, pbx.Options{Store: st, Client: client, Clock: clock.Real{}, Logger: quietLogger()})
 	if err != nil {
@@ -152,6 +163,7 @@ func sippRun(b *testing.B) (meanMS float64, ok, failed int) {
 			text, _ := os.ReadFile(msgs[0])
 			b.Logf("callee messages (start):\n%s", firstLines(text, 60))
 		}
+		b.Logf("aor 300:\n%s", ast.CLI(b, "pjsip show aor 300"))
 		b.Logf("Asterisk warnings (first 20):\n%s", strings.Join(ast.Problems()[:min(20, len(ast.Problems()))], "\n"))
 	}
 	b.Logf("sipp: %d calls ok, %d failed, %d INVITE→180 samples, mean %.2f ms (exit: %v)", ok, failed, n, meanMS, runErr)
