@@ -24,7 +24,7 @@ import (
 type Recorder struct {
 	calls *store.CallRepo
 	log   *slog.Logger
-	ops   chan func(context.Context)
+	ops   chan op
 	done  chan struct{}
 
 	mu    sync.Mutex
@@ -54,16 +54,47 @@ func New(calls *store.CallRepo, log *slog.Logger) *Recorder {
 		log = slog.Default()
 	}
 	r := &Recorder{calls: calls, log: log.With("component", "call-records"),
-		ops: make(chan func(context.Context), 4096), done: make(chan struct{}), state: map[string]*callState{}}
+		ops: make(chan op, 4096), done: make(chan struct{}), state: map[string]*callState{}}
 	go r.run()
 	return r
 }
 
+// op is one queued write; it runs inside a batch with the batch's repo.
+type op func(ctx context.Context, calls *store.CallRepo)
+
+// maxBatch bounds how many queued writes share one transaction.
+const maxBatch = 512
+
+// run applies the queued writes in order, as many as are waiting (up to
+// maxBatch) in one transaction: one commit for many small writes. A write
+// that fails rolls back alone (savepoint) and is logged by its op.
 func (r *Recorder) run() {
 	defer close(r.done)
 	ctx := context.Background()
-	for op := range r.ops {
-		op(ctx)
+	batch := make([]op, 0, maxBatch)
+	for first := range r.ops {
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case o, ok := <-r.ops:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, o)
+			default:
+				break fill
+			}
+		}
+		err := r.calls.Batch(ctx, func(tx *store.CallRepo) error {
+			for _, o := range batch {
+				o(ctx, tx)
+			}
+			return nil
+		})
+		if err != nil {
+			r.log.ErrorContext(ctx, "call records batch failed", "writes", len(batch), "err", err)
+		}
 	}
 }
 
@@ -118,7 +149,7 @@ func validNumber(n string) bool {
 	return true
 }
 
-func (r *Recorder) enqueue(op func(context.Context)) { r.ops <- op }
+func (r *Recorder) enqueue(o op) { r.ops <- o }
 
 func (r *Recorder) open(st *callState, s core.Snapshot) {
 	st.opened = true
@@ -136,8 +167,8 @@ func (r *Recorder) open(st *callState, s core.Snapshot) {
 	ls := &legState{kind: store.LegOriginal}
 	st.legs[key] = ls
 	st.order = append(st.order, key)
-	r.enqueue(func(ctx context.Context) {
-		if err := r.calls.Open(ctx, rec); err != nil {
+	r.enqueue(func(ctx context.Context, calls *store.CallRepo) {
+		if err := calls.Open(ctx, rec); err != nil {
 			st.failed = true
 			r.log.ErrorContext(ctx, "cannot open call record", "call_id", s.ID, "err", err)
 			return
@@ -168,11 +199,11 @@ func (r *Recorder) legs(st *callState, s core.Snapshot) {
 			if l.Tag != "outbound" && len(l.Target) <= 6 {
 				leg.ToExtension = l.Target
 			}
-			r.enqueue(func(ctx context.Context) {
+			r.enqueue(func(ctx context.Context, calls *store.CallRepo) {
 				if st.failed || st.recID == 0 {
 					return
 				}
-				if err := r.calls.AddLeg(ctx, st.recID, leg); err != nil {
+				if err := calls.AddLeg(ctx, st.recID, leg); err != nil {
 					r.log.ErrorContext(ctx, "cannot add call leg", "call_id", s.ID, "err", err)
 					return
 				}
@@ -185,11 +216,11 @@ func (r *Recorder) legs(st *callState, s core.Snapshot) {
 			for _, x := range []*legState{ls, st.legs[st.order[0]]} {
 				x := x
 				x.answered = true
-				r.enqueue(func(ctx context.Context) {
+				r.enqueue(func(ctx context.Context, calls *store.CallRepo) {
 					if st.failed || x.id == 0 {
 						return
 					}
-					if err := r.calls.AnswerLeg(ctx, x.id, at); err != nil && !errors.Is(err, store.ErrInvalid) {
+					if err := calls.AnswerLeg(ctx, x.id, at); err != nil && !errors.Is(err, store.ErrInvalid) {
 						r.log.ErrorContext(ctx, "cannot mark leg answered", "call_id", s.ID, "err", err)
 					}
 				})
@@ -202,11 +233,11 @@ func (r *Recorder) traces(st *callState, s core.Snapshot) {
 	for ; st.traces < len(s.Trace); st.traces++ {
 		t := s.Trace[st.traces]
 		step := &store.TraceStep{At: t.At, Step: truncate(t.Step, 32), Detail: truncate(t.Detail, 255)}
-		r.enqueue(func(ctx context.Context) {
+		r.enqueue(func(ctx context.Context, calls *store.CallRepo) {
 			if st.failed || st.recID == 0 {
 				return
 			}
-			if err := r.calls.AddTrace(ctx, st.recID, step); err != nil {
+			if err := calls.AddTrace(ctx, st.recID, step); err != nil {
 				r.log.ErrorContext(ctx, "cannot add trace step", "call_id", s.ID, "err", err)
 			}
 		})
@@ -244,20 +275,20 @@ func (r *Recorder) finish(st *callState, s core.Snapshot) {
 		case key == st.order[0]:
 			d = disp
 		}
-		r.enqueue(func(ctx context.Context) {
+		r.enqueue(func(ctx context.Context, calls *store.CallRepo) {
 			if st.failed || ls.id == 0 {
 				return
 			}
-			if err := r.calls.EndLeg(ctx, ls.id, end, d); err != nil && !errors.Is(err, store.ErrInvalid) {
+			if err := calls.EndLeg(ctx, ls.id, end, d); err != nil && !errors.Is(err, store.ErrInvalid) {
 				r.log.ErrorContext(ctx, "cannot end call leg", "call_id", s.ID, "err", err)
 			}
 		})
 	}
-	r.enqueue(func(ctx context.Context) {
+	r.enqueue(func(ctx context.Context, calls *store.CallRepo) {
 		if st.failed || st.recID == 0 {
 			return
 		}
-		if err := r.calls.Close(ctx, st.recID, end, disp); err != nil {
+		if err := calls.Close(ctx, st.recID, end, disp); err != nil {
 			r.log.ErrorContext(ctx, "cannot close call record", "call_id", s.ID, "err", err)
 		}
 	})
