@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -149,6 +150,14 @@ func sippRun(b *testing.B) (meanMS float64, ok, failed int) {
 	if err != nil {
 		b.Fatalf("%v (sipp: %v)\n%s", err, runErr, lastLines(out, 30))
 	}
+	if vals, err := rtts(dir); err == nil {
+		sorted := slices.Clone(vals)
+		slices.Sort(sorted)
+		b.ReportMetric(sorted[len(sorted)/2], "inv180-p50-ms")
+		half := len(vals) / 2
+		b.Logf("INVITE→180 p50 %.1f ms, p99 %.1f ms; mean of the first half of the calls %.1f ms, of the second %.1f ms",
+			sorted[len(sorted)/2], sorted[len(sorted)*99/100], avg(vals[:half]), avg(vals[half:]))
+	}
 	ok, failed, err = callCounts(filepath.Join(dir, "stat.csv"))
 	if err != nil {
 		b.Fatal(err)
@@ -218,17 +227,29 @@ func freeUDPPort(tb testing.TB) int {
 // meanRTT averages the response times SIPp's -trace_rtt wrote
 // (date_ms;response_time_ms;rtd_no lines in <scenario>_<pid>_rtt.csv).
 func meanRTT(dir string) (float64, int, error) {
+	vals, err := rtts(dir)
+	if err != nil {
+		return 0, 0, err
+	}
+	var sum float64
+	for _, v := range vals {
+		sum += v
+	}
+	return sum / float64(len(vals)), len(vals), nil
+}
+
+// rtts reads the response times SIPp's -trace_rtt wrote, in call order.
+func rtts(dir string) ([]float64, error) {
 	files, _ := filepath.Glob(filepath.Join(dir, "caller_*_rtt.csv"))
 	if len(files) == 0 {
-		return 0, 0, fmt.Errorf("%w: no rtt file", errSIPp)
+		return nil, fmt.Errorf("%w: no rtt file", errSIPp)
 	}
 	f, err := os.Open(files[0])
 	if err != nil {
-		return 0, 0, fmt.Errorf("%w: %w", errSIPp, err)
+		return nil, fmt.Errorf("%w: %w", errSIPp, err)
 	}
 	defer f.Close()
-	var sum float64
-	n := 0
+	var vals []float64
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		fields := strings.Split(sc.Text(), ";")
@@ -239,13 +260,12 @@ func meanRTT(dir string) (float64, int, error) {
 		if err != nil {
 			continue // header
 		}
-		sum += v
-		n++
+		vals = append(vals, v)
 	}
-	if n == 0 {
-		return 0, 0, fmt.Errorf("%w: no INVITE→180 samples", errSIPp)
+	if len(vals) == 0 {
+		return nil, fmt.Errorf("%w: no INVITE→180 samples", errSIPp)
 	}
-	return sum / float64(n), n, nil
+	return vals, nil
 }
 
 // callCounts reads the cumulative successful and failed calls from the last
@@ -289,4 +309,15 @@ func lastLines(b []byte, n int) string {
 func firstLines(b []byte, n int) string {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
+
+func avg(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	var sum float64
+	for _, x := range v {
+		sum += x
+	}
+	return sum / float64(len(v))
 }
