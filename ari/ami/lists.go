@@ -2,8 +2,10 @@ package ami
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -78,6 +80,12 @@ func (c *Client) listAction(ctx context.Context, action, complete string) ([]map
 		c.mu.Unlock()
 	}()
 	if _, err := c.action(ctx, map[string]string{"Action": action, "ActionID": id}); err != nil {
+		// Asterisk 22 answers an empty list with an error response
+		// ("No endpoints found", "No Contacts found") and no events.
+		if errors.Is(err, ErrActionFailed) && strings.Contains(strings.ToLower(err.Error()), "found") &&
+			strings.Contains(strings.ToLower(err.Error()), "no ") {
+			return nil, nil
+		}
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.o.ActionTimeout)
