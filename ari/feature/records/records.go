@@ -213,8 +213,13 @@ func (r *Recorder) legs(st *callState, s core.Snapshot) {
 		if !l.Answered.IsZero() && !ls.answered {
 			ls.answered, st.answered = true, true
 			at := l.Answered
-			for _, x := range []*legState{ls, st.legs[st.order[0]]} {
-				x := x
+			targets := []*legState{ls}
+			if orig := st.legs[st.order[0]]; orig != ls && !orig.answered {
+				// the original attempt counts as answered too (the call
+				// was answered), once
+				targets = append(targets, orig)
+			}
+			for _, x := range targets {
 				x.answered = true
 				r.enqueue(func(ctx context.Context, calls *store.CallRepo) {
 					if st.failed || x.id == 0 {
