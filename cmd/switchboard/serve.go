@@ -67,7 +67,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		Logger: slog.New(newRepeatFilter(log.Handler())).With("component", "ari"),
 	})
 	ariLink := newLink("ari", v.ariURL, ariProbe(ariClient), clk, log)
-	ariLink.onUp = provisionOnConnect(st, provision.New(ariClient, provision.Options{Logger: log.With("component", "provision")}), log)
+	provisionAll := provisionOnConnect(st, provision.New(ariClient, provision.Options{Logger: log.With("component", "provision")}), log)
+	ariLink.onUp = provisionAll
 	links := []*link{ariLink, newLink("ami", v.amiAddr, amiProbe(v.amiAddr, v.amiUser, v.amiSecret), clk, log)}
 	reporters := make(map[string]portal.LinkReporter, len(links))
 	for _, l := range links {
@@ -95,6 +96,10 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	for _, l := range links {
 		wg.Go(func() { l.run(linkCtx) })
 	}
+	wg.Go(func() {
+		watchExtensions(linkCtx, st, clk, provisionWatchInterval,
+			func() bool { return ariLink.LinkState().State == portal.StateConnected }, provisionAll, log)
+	})
 	callCore.start(ctx)
 	serveErr := srv.Serve(ctx)
 	stopLinks()
