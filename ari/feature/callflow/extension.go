@@ -48,6 +48,12 @@ func RingExtension(ctx context.Context, env *feature.Env, req *feature.Request, 
 		c.Trace(ctx, "reject", "no extension "+ext)
 		return reject(ctx, c, "pbx-invalid")
 	}
+	if len(visited) == 1 {
+		// Ringing goes to the caller before the other decisions: phones
+		// wait for a provisional answer, and the decisions take round
+		// trips (settings, contacts of every device).
+		_ = c.Ring(ctx)
+	}
 	// 1. blacklist
 	if req.External() && req.CallerNumber != "" {
 		bad, err := env.Directory.Blacklisted(ctx, req.CallerNumber)
@@ -97,7 +103,6 @@ func RingExtension(ctx context.Context, env *feature.Env, req *feature.Request, 
 		if err != nil {
 			return err
 		}
-		_ = c.Ring(ctx)
 		c.Trace(ctx, "ring", fmt.Sprintf("%s: %d device(s) for %s", ext, len(targets), ring))
 		res, err = c.Dial(ctx, targets, ring)
 		if err != nil {
