@@ -62,37 +62,51 @@ func callerID(name, number string) string {
 	return `"` + clean + `" <` + number + `>`
 }
 
-// deskObjects are auth, AOR and endpoint <number> for desk phones, in PUT order
-// (the endpoint names the other two).
-func (p *Provisioner) deskObjects(e Extension) []object {
-	id := e.Number
-	mailbox := ""
-	if p.opts.Mailboxes {
-		mailbox = e.Number + "@" + p.opts.MailboxContext
+// mailbox is the extension's MWI mailbox, "" when MWI is off.
+func (p *Provisioner) mailbox(e Extension) string {
+	if !p.opts.Mailboxes {
+		return ""
 	}
+	return e.Number + "@" + p.opts.MailboxContext
+}
 
-	var auth fields
+// authAOR are the digest auth and the AOR every endpoint id gets.
+func (p *Provisioner) authAOR(id, secret string, maxContacts int, removeExisting bool, mailbox string) (auth, aor fields) {
 	auth.add("auth_type", "digest")
 	auth.add("username", id)
-	auth.add("password", e.SIPSecret)
+	auth.add("password", secret)
 
-	var aor fields
-	aor.add("max_contacts", strconv.Itoa(p.opts.MaxContacts))
-	// several devices per extension: a further device is refused rather than
-	// kicking a working one off; dead contacts are dropped by qualify
-	aor.add("remove_existing", "no")
+	aor.add("max_contacts", strconv.Itoa(maxContacts))
+	aor.add("remove_existing", yesno(removeExisting))
 	aor.add("remove_unavailable", "yes")
 	aor.add("qualify_frequency", strconv.Itoa(p.opts.QualifyFrequency))
 	aor.add("mailboxes", mailbox)
+	return auth, aor
+}
 
+// endpointHead starts an endpoint: context, hints, its AOR and auth, the
+// extension's caller id (never the endpoint id) and the codecs.
+func endpointHead(context, id string, e Extension, codecs []string) fields {
 	var ep fields
-	ep.add("context", ContextPhones)
+	ep.add("context", context)
 	ep.add("subscribe_context", ContextHints)
 	ep.add("aors", id)
 	ep.add("auth", id)
 	ep.add("callerid", callerID(e.Name, e.Number))
 	ep.add("disallow", "all")
-	ep.add("allow", strings.Join(p.opts.PhoneCodecs, ","))
+	ep.add("allow", strings.Join(codecs, ","))
+	return ep
+}
+
+// deskObjects are auth, AOR and endpoint <number> for desk phones, in PUT order
+// (the endpoint names the other two).
+func (p *Provisioner) deskObjects(e Extension) []object {
+	id := e.Number
+	mailbox := p.mailbox(e)
+	// several devices per extension: a further device is refused rather than
+	// kicking a working one off; dead contacts are dropped by qualify
+	auth, aor := p.authAOR(id, e.SIPSecret, p.opts.MaxContacts, false, mailbox)
+	ep := endpointHead(ContextPhones, id, e, p.opts.PhoneCodecs)
 	ep.add("direct_media", "no")
 	ep.add("rtp_symmetric", "yes")
 	ep.add("force_rport", "yes")
@@ -118,33 +132,10 @@ func (p *Provisioner) deskObjects(e Extension) []object {
 // browserObjects are auth, AOR and endpoint <number>-web for the browser phone.
 func (p *Provisioner) browserObjects(e Extension) []object {
 	id := e.Number + BrowserSuffix
-	mailbox := ""
-	if p.opts.Mailboxes {
-		mailbox = e.Number + "@" + p.opts.MailboxContext
-	}
-
-	var auth fields
-	auth.add("auth_type", "digest")
-	auth.add("username", id)
-	auth.add("password", e.SIPSecret)
-
-	var aor fields
-	aor.add("max_contacts", strconv.Itoa(p.opts.BrowserMaxContacts))
+	mailbox := p.mailbox(e)
 	// a reloaded page registers a new contact; the stale one goes
-	aor.add("remove_existing", "yes")
-	aor.add("remove_unavailable", "yes")
-	aor.add("qualify_frequency", strconv.Itoa(p.opts.QualifyFrequency))
-	aor.add("mailboxes", mailbox)
-
-	var ep fields
-	ep.add("context", ContextBrowser)
-	ep.add("subscribe_context", ContextHints)
-	ep.add("aors", id)
-	ep.add("auth", id)
-	// the callee sees the extension's number, not the endpoint id
-	ep.add("callerid", callerID(e.Name, e.Number))
-	ep.add("disallow", "all")
-	ep.add("allow", strings.Join(p.opts.BrowserCodecs, ","))
+	auth, aor := p.authAOR(id, e.SIPSecret, p.opts.BrowserMaxContacts, true, mailbox)
+	ep := endpointHead(ContextBrowser, id, e, p.opts.BrowserCodecs)
 	// webrtc=yes implies: use_avpf, media_encryption=dtls, dtls_verify=fingerprint,
 	// dtls_setup=actpass, ice_support, media_use_received_transport, rtcp_mux,
 	// bundle; the DTLS certificate is generated when none is configured.
