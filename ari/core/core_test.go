@@ -38,51 +38,28 @@ var simpleCall = core.HandlerFunc(func(ctx context.Context, c *core.Call) error 
 func TestCallIsBridgedAndBothSidesEndWhenOneHangsUp(t *testing.T) {
 	r := coretest.New(t, simpleCall)
 	a, b := r.Device("101"), r.Device("102")
-	out, err := a.Dial("102")
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := b.WaitRinging(r.Ctx())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := in.Answer(); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.WaitState(r.Ctx(), sim.CallUp); err != nil {
-		t.Fatal(err)
-	}
+	out := r.Dial(a, "102")
+	in := r.Answer(b)
+	r.WaitState(out, sim.CallUp)
 	if err := out.Hangup(); err != nil {
 		t.Fatal(err)
 	}
-	if err := in.WaitState(r.Ctx(), sim.CallEnded); err != nil {
-		t.Fatal(err)
-	}
+	r.WaitState(in, sim.CallEnded)
 	r.WaitIdle()
 }
 
 func TestUnansweredCallEndsAfterTheRingTimeout(t *testing.T) {
 	r := coretest.New(t, simpleCall)
 	a, b := r.Device("101"), r.Device("102")
-	out, err := a.Dial("102")
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := b.WaitRinging(r.Ctx())
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := r.Dial(a, "102")
+	in := r.Ringing(b)
 	r.Advance(29 * time.Second)
 	if in.State() != sim.CallRinging {
 		t.Fatalf("callee stopped ringing before the timeout: %s", in.State())
 	}
 	r.Advance(2 * time.Second)
-	if err := out.WaitState(r.Ctx(), sim.CallEnded); err != nil {
-		t.Fatal(err)
-	}
-	if err := in.WaitState(r.Ctx(), sim.CallEnded); err != nil {
-		t.Fatal(err)
-	}
+	r.WaitState(out, sim.CallEnded)
+	r.WaitState(in, sim.CallEnded)
 	if got := out.HangupCause(); got != 19 {
 		t.Errorf("caller's hangup cause = %d, want 19 (no answer)", got)
 	}
@@ -92,22 +69,13 @@ func TestUnansweredCallEndsAfterTheRingTimeout(t *testing.T) {
 func TestBusyCalleeGivesTheCallerBusy(t *testing.T) {
 	r := coretest.New(t, simpleCall)
 	a, b := r.Device("101"), r.Device("102")
-	out, err := a.Dial("102")
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := b.WaitRinging(r.Ctx())
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := r.Dial(a, "102")
+	in := r.Ringing(b)
 	if err := in.Busy(); err != nil {
 		t.Fatal(err)
 	}
-	if err := out.WaitState(r.Ctx(), sim.CallEnded); err != nil {
-		t.Fatal(err)
-	}
+	r.WaitState(out, sim.CallEnded)
 	if got := out.HangupCause(); got != 17 {
-		t.Logf("calls: %+v", r.Engine.Active())
 		t.Errorf("caller's hangup cause = %d, want 17 (busy)", got)
 	}
 	r.WaitIdle()
@@ -121,9 +89,7 @@ func TestUnregisteredCalleeIsUnavailable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := out.WaitState(r.Ctx(), sim.CallEnded); err != nil {
-		t.Fatal(err)
-	}
+	r.WaitState(out, sim.CallEnded)
 	r.WaitIdle()
 }
 
@@ -132,12 +98,8 @@ func TestNoGoroutineOutlivesTheEngine(t *testing.T) {
 	func() {
 		r := coretest.New(t, simpleCall)
 		a, b := r.Device("101"), r.Device("102")
-		out, _ := a.Dial("102")
-		in, err := b.WaitRinging(r.Ctx())
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = in.Answer()
+		out := r.Dial(a, "102")
+		r.Answer(b)
 		_ = out.WaitState(r.Ctx(), sim.CallUp)
 		r.Stop()
 	}()

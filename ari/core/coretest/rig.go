@@ -183,3 +183,13 @@ func (r *Rig) WaitStateAdvancing(c *sim.Call, s sim.CallState, max time.Duration
 		time.Sleep(200 * time.Microsecond)
 	}
 }
+
+// Ringing waits for the device to ring and returns the incoming call.
+func (r *Rig) Ringing(d *sim.Device) *sim.Call {
+	r.T.Helper()
+	in, err := d.WaitRinging(r.Ctx())
+	if err != nil {
+		r.T.Fatalf("%s/%s never rang: %v", d.Endpoint(), d.Name(), err)
+	}
+	return in
+}
