@@ -88,6 +88,8 @@ type Call struct {
 	outgoing   bool
 	remote     string // the number dialled, or the caller's number
 	callerName string
+	dialled    string      // an incoming call's Request-URI user
+	from       DialOptions // an outgoing call's caller id
 	cli        *diago.DialogClientSession
 	srv        *diago.DialogServerSession
 
@@ -122,6 +124,10 @@ func (c *Call) CallerID() string { return c.remote }
 
 // CallerName reports the display name of an incoming call's From header.
 func (c *Call) CallerName() string { return c.callerName }
+
+// Dialled reports the user part of an incoming INVITE's Request-URI: the
+// number the caller asked for (what a SIP trunk's provider receives).
+func (c *Call) Dialled() string { return c.dialled }
 
 // State reports the call's state.
 func (c *Call) State() State {
@@ -278,10 +284,18 @@ func (c *Call) runOutgoing(number string) {
 		}
 		return nil
 	}
-	med, err := c.cli.Invite(ctx, diago.InviteClientOptions{
+	opts := diago.InviteClientOptions{
 		Username: c.p.cfg.User, Password: c.p.cfg.Password,
 		OnResponse: onResponse, EarlyMediaDetect: true,
-	})
+	}
+	if c.from.CallerNumber != "" || c.from.CallerName != "" {
+		num := c.from.CallerNumber
+		if num == "" {
+			num = c.p.cfg.User
+		}
+		opts.WithCaller(c.from.CallerName, num, c.p.cfg.BindHost)
+	}
+	med, err := c.cli.Invite(ctx, opts)
 	early := false
 	if errors.Is(err, diago.ErrClientEarlyMedia) {
 		// 183 with SDP: record the early media (prompts, ringback) too

@@ -42,6 +42,9 @@ type Config struct {
 	Registrar string
 	// BindHost is the local address to listen on (default 127.0.0.1).
 	BindHost string
+	// Port is the local SIP port (0: a free one). A SIP trunk's far end
+	// needs a port known before the PBX starts.
+	Port int
 	// Register makes the phone register at start and keep registering.
 	Register bool
 	// Expiry is the registration lifetime asked for (default 120 s).
@@ -78,9 +81,12 @@ func Start(ctx context.Context, cfg Config) (*Phone, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	port, err := FreeUDPPort(cfg.BindHost)
-	if err != nil {
-		return nil, err
+	port := cfg.Port
+	if port == 0 {
+		var err error
+		if port, err = FreeUDPPort(cfg.BindHost); err != nil {
+			return nil, err
+		}
 	}
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent(cfg.User), sipgo.WithUserAgentHostname(cfg.BindHost))
 	if err != nil {
@@ -207,9 +213,22 @@ func (p *Phone) clearCall(c *Call) {
 	}
 }
 
+// DialOptions tune DialWith.
+type DialOptions struct {
+	// CallerNumber and CallerName, when set, make the From header
+	// "CallerName" <sip:CallerNumber@BindHost>, as a provider presents its
+	// caller; by default From carries the phone's user.
+	CallerNumber, CallerName string
+}
+
 // Dial places a call to number at the registrar. It returns once the INVITE
 // is under way; the call's progress is observed on the returned Call.
 func (p *Phone) Dial(ctx context.Context, number string) (*Call, error) {
+	return p.DialWith(ctx, number, DialOptions{})
+}
+
+// DialWith is Dial with a caller id of the caller's choosing.
+func (p *Phone) DialWith(ctx context.Context, number string, o DialOptions) (*Call, error) {
 	var uri sip.Uri
 	if err := sip.ParseUri("sip:"+number+"@"+p.cfg.Registrar, &uri); err != nil {
 		return nil, fmt.Errorf("sipphone %s: dial %q: %w", p.cfg.User, number, err)
@@ -220,6 +239,7 @@ func (p *Phone) Dial(ctx context.Context, number string) (*Call, error) {
 	}
 	c := newCall(p, true, number)
 	c.cli = d
+	c.from = o
 	if !p.setCall(c) {
 		_ = d.Close()
 		return nil, ErrBusy
@@ -240,6 +260,7 @@ func (p *Phone) serveIncoming(d *diago.DialogServerSession) {
 	}
 	c := newCall(p, false, callerID)
 	c.callerName = name
+	c.dialled = d.InviteRequest.Recipient.User
 	c.srv = d
 	if !p.setCall(c) {
 		_ = d.Respond(sip.StatusBusyHere, "Busy Here", nil)

@@ -162,3 +162,23 @@ func TestCallerCancelsWhileRinging(t *testing.T) {
 		t.Errorf("b's ending %+v, want remote CANCEL", end)
 	}
 }
+
+func TestCalleeSeesTheDialledNumberAndTheCallerIDTheCallerChose(t *testing.T) {
+	a, b := pair(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ac, err := a.DialWith(ctx, "0301234567", DialOptions{CallerNumber: "4915112345", CallerName: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bc, err := b.WaitCall(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bc.Dialled() != "0301234567" || bc.CallerID() != "4915112345" || bc.CallerName() != "Acme" {
+		t.Errorf("callee sees dialled %q from %q <%s>, want 0301234567 from \"Acme\" <4915112345>", bc.Dialled(), bc.CallerName(), bc.CallerID())
+	}
+	if err := ac.Hangup(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
