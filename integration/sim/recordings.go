@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"io/fs"
 	"math"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -196,6 +198,9 @@ func writeWAV(path string, d time.Duration, sources []string) error {
 		}
 		binary.LittleEndian.PutUint16(data[2*i:], uint16(int16(v)))
 	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("recording folder of %s: %w", path, err)
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", path, err)
@@ -242,35 +247,78 @@ func wavDuration(path string) (time.Duration, error) {
 	return time.Duration(float64(size) / float64(rate) * float64(time.Second)), nil
 }
 
-// storedRecordingsLocked lists the stored recordings.
+// storedRecordingsLocked lists the stored recordings, those in subfolders
+// too, named by their path below the recording folder ("vm/101/msg-1"),
+// as Asterisk's stasis_app_stored_recording_find_all does.
 func (s *Server) storedRecordingsLocked() []storedRecordingJSON {
 	out := []storedRecordingJSON{}
-	entries, err := os.ReadDir(s.opts.RecordingDir)
-	if err != nil {
-		return out
-	}
-	for _, e := range entries {
-		name, format, ok := strings.Cut(e.Name(), ".")
-		if !ok || e.IsDir() {
-			continue
+	root := s.opts.RecordingDir
+	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil // an unreadable folder is skipped, like Asterisk does
+		}
+		rel, rerr := filepath.Rel(root, path)
+		if rerr != nil {
+			return nil
+		}
+		name, format, ok := cutExtension(filepath.ToSlash(rel))
+		if !ok {
+			return nil
 		}
 		if _, live := s.liveRecs[name]; live {
-			continue
+			return nil
 		}
 		out = append(out, storedRecordingJSON{Name: name, Format: format})
-	}
+		return nil
+	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
+// cutExtension splits "dir/file.wav" into "dir/file" and "wav"; the format
+// is what follows the first dot of the file's own name.
+func cutExtension(rel string) (name, format string, ok bool) {
+	dir, file := path.Split(rel)
+	base, format, ok := strings.Cut(file, ".")
+	if !ok || base == "" {
+		return "", "", false
+	}
+	return dir + base, format, true
+}
+
+// storedRecordingLocked finds the stored recording called name (which may
+// name subfolders) and its file, looking only in the folder the name points
+// to, as Asterisk's stasis_app_stored_recording_find_by_name does.
 func (s *Server) storedRecordingLocked(name string) (storedRecordingJSON, string, error) {
-	if strings.Contains(name, "..") || strings.ContainsRune(name, filepath.Separator) && strings.HasPrefix(name, "/") {
+	if name == "" || strings.Contains(name, "..") || strings.HasPrefix(name, "/") {
 		return storedRecordingJSON{}, "", fmt.Errorf("recording %q: %w", name, ErrNotFound)
 	}
-	for _, r := range s.storedRecordingsLocked() {
-		if r.Name == name {
-			return r, s.recordingPath(r.Name, r.Format), nil
+	if _, live := s.liveRecs[name]; live {
+		return storedRecordingJSON{}, "", fmt.Errorf("recording %q is still recording: %w", name, ErrNotFound)
+	}
+	dir, file := path.Split(name)
+	entries, err := os.ReadDir(filepath.Join(s.opts.RecordingDir, filepath.FromSlash(dir)))
+	if err != nil {
+		return storedRecordingJSON{}, "", fmt.Errorf("recording %q: %w", name, ErrNotFound)
+	}
+	for _, e := range entries {
+		base, format, ok := strings.Cut(e.Name(), ".")
+		if ok && base == file && e.Type().IsRegular() {
+			return storedRecordingJSON{Name: name, Format: format}, s.recordingPath(name, format), nil
 		}
 	}
 	return storedRecordingJSON{}, "", fmt.Errorf("recording %q: %w", name, ErrNotFound)
+}
+
+// copyStoredLocked writes data as the stored recording dst, creating the
+// subfolders its name asks for (POST /recordings/stored/{name}/copy).
+func (s *Server) copyStoredLocked(dst, format string, data []byte) error {
+	p := s.recordingPath(dst, format)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("recording folder of %s: %w", dst, err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", p, err)
+	}
+	return nil
 }

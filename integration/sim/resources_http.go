@@ -117,7 +117,7 @@ func (s *Server) routeMedia(mux *http.ServeMux) {
 		}
 		data, err := os.ReadFile(path)
 		if err == nil {
-			err = os.WriteFile(s.recordingPath(dst, rec.Format), data, 0o644)
+			err = s.copyStoredLocked(dst, rec.Format, data)
 		}
 		if err != nil {
 			writeErr(w, fmt.Errorf("copy recording: %w", err), recNotFound)
