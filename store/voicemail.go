@@ -12,7 +12,17 @@ const (
 	FolderNew = "new"
 	// FolderOld holds heard messages (shown "Read").
 	FolderOld = "old"
+	// FolderWork, FolderFamily and FolderFriends are the folders a user
+	// saves messages into (Comedian Mail's folders 2, 3 and 4); their
+	// messages count neither as new nor as old on the message lamp.
+	FolderWork    = "work"
+	FolderFamily  = "family"
+	FolderFriends = "friends"
 )
+
+// VoicemailFolders lists the folders in Comedian Mail's order (0 INBOX/new,
+// 1 Old, 2 Work, 3 Family, 4 Friends).
+var VoicemailFolders = []string{FolderNew, FolderOld, FolderWork, FolderFamily, FolderFriends}
 
 // VoicemailMessage is one message in a mailbox (P-VM, FC-VM-*).
 type VoicemailMessage struct {
@@ -28,7 +38,7 @@ type VoicemailMessage struct {
 	ReceivedAt time.Time `gorm:"not null;index:idx_vm_box_folder_time,priority:3" json:"received_at"`
 	// DurationSec is its length.
 	DurationSec int `gorm:"not null" json:"duration_sec"`
-	// Folder is new or old.
+	// Folder is one of VoicemailFolders.
 	Folder string `gorm:"size:8;not null;index:idx_vm_box_folder_time,priority:2" json:"folder"`
 	// FilePath is the WAV file.
 	FilePath string `gorm:"size:512;not null" json:"-"`
@@ -48,7 +58,7 @@ func (m *VoicemailMessage) validate() error {
 		checkOptPhone("caller_number", m.CallerNumber),
 		checkText("caller_name", m.CallerName, MaxNameLen, false),
 		checkRange("duration_sec", m.DurationSec, 0, 24*3600),
-		checkOneOf("folder", m.Folder, FolderNew, FolderOld),
+		checkOneOf("folder", m.Folder, VoicemailFolders...),
 		checkText("file_path", m.FilePath, MaxPathLen, true),
 	)
 }
@@ -77,7 +87,7 @@ func (r *VoicemailRepo) Get(ctx context.Context, id uint64) (*VoicemailMessage, 
 func (r *VoicemailRepo) List(ctx context.Context, mailbox, folder string) ([]VoicemailMessage, error) {
 	q := r.s.ctxDB(ctx).Where("mailbox = ?", mailbox)
 	if folder != "" {
-		if err := checkOneOf("folder", folder, FolderNew, FolderOld); err != nil {
+		if err := checkOneOf("folder", folder, VoicemailFolders...); err != nil {
 			return nil, fmt.Errorf("store: list voicemail: %w", err)
 		}
 		q = q.Where("folder = ?", folder)
@@ -86,9 +96,9 @@ func (r *VoicemailRepo) List(ctx context.Context, mailbox, folder string) ([]Voi
 	return out, wrap("list voicemail", q.Order("received_at DESC, id DESC").Find(&out).Error)
 }
 
-// SetFolder marks a message new or old (Read).
+// SetFolder moves a message to one of VoicemailFolders.
 func (r *VoicemailRepo) SetFolder(ctx context.Context, id uint64, folder string) error {
-	if err := checkOneOf("folder", folder, FolderNew, FolderOld); err != nil {
+	if err := checkOneOf("folder", folder, VoicemailFolders...); err != nil {
 		return fmt.Errorf("store: move voicemail: %w", err)
 	}
 	res := r.s.ctxDB(ctx).Model(&VoicemailMessage{}).Where("id = ?", id).Update("folder", folder)
