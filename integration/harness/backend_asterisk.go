@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	asteriskconf "github.com/switchboard-pbx/switchboard/asterisk-conf"
 	asterisktest "github.com/switchboard-pbx/switchboard/asterisk-conf/asterisktest"
 	"github.com/switchboard-pbx/switchboard/integration/harness/audio"
 	"github.com/switchboard-pbx/switchboard/integration/harness/sipphone"
@@ -26,17 +27,30 @@ type asteriskBackend struct {
 	log *slog.Logger
 	ast *asterisktest.Instance
 
-	mu     sync.Mutex
-	phones []*sipphone.Phone
+	mu       sync.Mutex
+	phones   []*sipphone.Phone
+	provider *sipphone.Phone // the trunk's far end, when there is a trunk
 }
 
-func newAsteriskBackend(t testing.TB, log *slog.Logger) *asteriskBackend {
+// newAsteriskBackend starts Asterisk; with trunk set, its configuration has
+// a SIP trunk of that name whose far end is a provider user agent.
+func newAsteriskBackend(t testing.TB, log *slog.Logger, trunk string) *asteriskBackend {
 	t.Helper()
-	ast := asterisktest.Start(t, nil)
-	for _, l := range ast.Problems() {
+	b := &asteriskBackend{log: log}
+	t.Cleanup(b.close) // the provider, should Asterisk fail to start
+	var mutate func(*asteriskconf.Params)
+	if trunk != "" {
+		mutate = func(p *asteriskconf.Params) {
+			if err := b.startProvider(p, trunk); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	b.ast = asterisktest.Start(t, mutate)
+	for _, l := range b.ast.Problems() {
 		log.Warn("Asterisk start-up problem", "line", l)
 	}
-	return &asteriskBackend{log: log, ast: ast}
+	return b
 }
 
 func (b *asteriskBackend) env() AppEnv {
@@ -153,6 +167,13 @@ func (d *sipDevice) state() callState {
 func (d *sipDevice) callerID() string {
 	if c := d.call(); c != nil {
 		return c.CallerID()
+	}
+	return ""
+}
+
+func (d *sipDevice) callerName() string {
+	if c := d.call(); c != nil {
+		return c.CallerName()
 	}
 	return ""
 }

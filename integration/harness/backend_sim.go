@@ -22,6 +22,7 @@ type simBackend struct {
 	ami    net.Listener
 	cancel context.CancelFunc
 	fake   *clock.Fake
+	log    *slog.Logger
 }
 
 const simUser, simPassword = "switchboard", "switchboard-sim-pass"
@@ -41,7 +42,7 @@ func newSimBackend(log *slog.Logger, fake *clock.Fake) (*simBackend, error) {
 			log.Warn("simulator AMI stopped", "error", err)
 		}
 	}()
-	return &simBackend{s: s, srv: httptest.NewServer(s.Handler()), ami: ln, cancel: cancel, fake: fake}, nil
+	return &simBackend{s: s, srv: httptest.NewServer(s.Handler()), ami: ln, cancel: cancel, fake: fake, log: log}, nil
 }
 
 func (b *simBackend) env() AppEnv {
@@ -113,6 +114,15 @@ func (d *simDevice) callerID() string {
 	}
 	_, num := c.CallerID()
 	return num
+}
+
+func (d *simDevice) callerName() string {
+	c := d.call()
+	if c == nil {
+		return ""
+	}
+	name, _ := c.CallerID()
+	return name
 }
 
 func (d *simDevice) answer(context.Context) error {
@@ -201,12 +211,29 @@ func (d *simDevice) heardPrompt(name string) (bool, string, error) {
 	}
 	var seen []string
 	for _, h := range c.Heard() {
-		if h.What == "sound:"+name || h.What == name {
-			return true, "", nil
+		for _, what := range heardSounds(h.What) {
+			if what == "sound:"+name || what == name {
+				return true, "", nil
+			}
 		}
 		seen = append(seen, h.What)
 	}
 	return false, fmt.Sprintf("heard %v", seen), nil
+}
+
+// heardSounds is what the simulator reports as heard and, for "digits:N",
+// the sound of each digit Asterisk plays for it ("sound:digits/1" …), so
+// that a scenario names a digit prompt the same way in both modes.
+func heardSounds(what string) []string {
+	out := []string{what}
+	if ds, ok := strings.CutPrefix(what, "digits:"); ok {
+		for _, r := range ds {
+			if r >= '0' && r <= '9' {
+				out = append(out, "sound:digits/"+string(r))
+			}
+		}
+	}
+	return out
 }
 
 func (d *simDevice) close() {

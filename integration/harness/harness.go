@@ -82,6 +82,12 @@ type Options struct {
 	// AppReady, when set, is polled until it reports true before the scenario
 	// starts (e.g. the app's WebSocket is connected).
 	AppReady func() bool
+	// Trunk, when set, names a SIP trunk endpoint (the app dials
+	// "PJSIP/<number>@<Trunk>"; calls from it enter as origin "trunk")
+	// whose far end is the harness's provider, H.Trunk(): in mode (a) a
+	// simulator device, in mode (b) a SIP user agent on 127.0.0.2 that
+	// Asterisk's pjsip.conf knows as a static trunk.
+	Trunk string
 }
 
 // H is one scenario's harness.
@@ -98,6 +104,8 @@ type H struct {
 	ari    *ari.Client
 	env    AppEnv
 
+	trunk *Trunk
+
 	appDone chan error
 	logOff  *atomic.Bool // set once the test is over: late log lines are dropped
 	mu      sync.Mutex
@@ -110,6 +118,8 @@ type backend interface {
 	env() AppEnv
 	// device makes a phone for endpoint; registered or not.
 	device(ctx context.Context, endpoint, name string, register bool) (device, error)
+	// trunk makes the far end of the SIP trunk name (c reaches the engine).
+	trunk(ctx context.Context, c *ari.Client, name string) (trunkDevice, error)
 	// failed adds the engine's logs to a failed test.
 	failed(t testing.TB)
 	// close stops the engine.
@@ -147,7 +157,7 @@ func New(t testing.TB, mode Mode, opts Options) *H {
 			cancel()
 			t.Skipf("real-Asterisk mode: set %s to an Asterisk 22 binary to run it", EnvAsterisk)
 		}
-		h.be = newAsteriskBackend(t, h.log)
+		h.be = newAsteriskBackend(t, h.log, opts.Trunk)
 	default:
 		err = fmt.Errorf("%w: unknown mode %q", ErrUnsupported, mode)
 	}
@@ -169,6 +179,9 @@ func New(t testing.TB, mode Mode, opts Options) *H {
 	h.ari = ari.New(ari.Options{BaseURL: h.be.env().ARIURL, Username: env.ARIUser, Password: env.ARIPassword, Application: env.App, Logger: h.log})
 	if err := provisionAll(ctx, h.ari, opts.Extensions); err != nil {
 		t.Fatalf("%v", err)
+	}
+	if opts.Trunk != "" {
+		h.startTrunk(opts.Trunk)
 	}
 	if opts.App != nil {
 		h.startApp()

@@ -31,6 +31,8 @@ type device interface {
 	state() callState
 	// callerID reports the number shown for the current incoming call.
 	callerID() string
+	// callerName reports the name shown for the current incoming call.
+	callerName() string
 	// answer and reject act on a ringing incoming call (reject with a SIP status).
 	answer(ctx context.Context) error
 	reject(ctx context.Context, status int) error
@@ -182,6 +184,9 @@ func (p *Phone) State() string { return p.dev.state().String() }
 
 // CallerID reports the number the ringing (or current) call shows.
 func (p *Phone) CallerID() string { return p.dev.callerID() }
+
+// CallerName reports the name the ringing (or current) call shows.
+func (p *Phone) CallerName() string { return p.dev.callerName() }
 
 // Answer answers the ringing call and waits until it is up.
 func (p *Phone) Answer() {

@@ -18,9 +18,13 @@ import (
 // store the PBX runs on, and the PBX itself once it started.
 type world struct {
 	*harness.H
-	st  *store.Store
-	pbx atomic.Pointer[pbx.PBX]
+	st    *store.Store
+	pbx   atomic.Pointer[pbx.PBX]
+	trunk string // the PBX's trunk endpoint, "" for none
 }
+
+// trunkName is the SIP trunk of the scenarios that have one (runTrunk).
+const trunkName = "trunk"
 
 // The reconnect backoff (at least 200 ms) leaves time for a scenario to act
 // while the app is away.
@@ -32,14 +36,25 @@ const ringTime = 8 * time.Second
 // run runs scenario in both modes with the whole PBX as the app under test;
 // setup (optional) prepares the store before the PBX starts.
 func run(t *testing.T, exts []string, setup func(t *testing.T, st *store.Store), scenario func(t *testing.T, w *world)) {
+	runWorld(t, "", exts, setup, scenario)
+}
+
+// runTrunk is run with a SIP trunk: the PBX sends external numbers out
+// through it and takes calls from it; w.Trunk() is the provider's side.
+func runTrunk(t *testing.T, exts []string, setup func(t *testing.T, st *store.Store), scenario func(t *testing.T, w *world)) {
+	runWorld(t, trunkName, exts, setup, scenario)
+}
+
+func runWorld(t *testing.T, trunk string, exts []string, setup func(t *testing.T, st *store.Store), scenario func(t *testing.T, w *world)) {
 	for _, mode := range []harness.Mode{harness.ModeSim, harness.ModeAsterisk} {
 		t.Run(string(mode), func(t *testing.T) {
-			w := &world{st: openStore(t, exts)}
+			w := &world{st: openStore(t, exts), trunk: trunk}
 			if setup != nil {
 				setup(t, w.st)
 			}
 			w.H = harness.New(t, mode, harness.Options{
 				Extensions: exts,
+				Trunk:      trunk,
 				App:        w.runPBX,
 				AppReady: func() bool {
 					p := w.pbx.Load()
@@ -62,7 +77,7 @@ func run(t *testing.T, exts []string, setup func(t *testing.T, st *store.Store),
 func (w *world) runPBX(ctx context.Context, env harness.AppEnv) error {
 	client := ari.New(ari.Options{BaseURL: env.ARIURL, Username: env.ARIUser, Password: env.ARIPassword,
 		Application: env.App, Logger: env.Logger})
-	p, err := pbx.New(ctx, pbx.Options{Store: w.st, Client: client, Clock: env.Clock, Logger: env.Logger,
+	p, err := pbx.New(ctx, pbx.Options{Store: w.st, Client: client, Clock: env.Clock, Logger: env.Logger, Trunk: w.trunk,
 		Stream: ari.StreamOptions{Clock: clock.Real{}, MinBackoff: 400 * time.Millisecond, MaxBackoff: time.Second}})
 	if err != nil {
 		return err
