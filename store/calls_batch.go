@@ -2,19 +2,240 @@ package store
 
 import (
 	"context"
-
-	"gorm.io/gorm"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
 )
 
-// Batch runs fn with a CallRepo whose writes share one transaction, so that
-// the many small writes of live call records (open, legs, trace steps,
-// answer, close) commit once. Each write inside still runs in its own
-// savepoint: one that fails rolls back alone and returns its error to fn,
-// the others stay. The batch commits when fn returns nil.
-func (r *CallRepo) Batch(ctx context.Context, fn func(tx *CallRepo) error) error {
-	return r.s.tx(ctx, func(tx *gorm.DB) error {
-		bound := *r.s
-		bound.db = tx
-		return fn(&CallRepo{s: &bound})
-	})
+// SaveLive writes what changed in calls since their last save, all in one
+// transaction with few statements: one INSERT per new record, one
+// multi-row INSERT each for the new legs, call-log entries and trace steps
+// of all the calls, and an UPDATE per changed record, per call's log
+// entries and per group of legs that changed alike. Nothing is read back.
+//
+// If the transaction fails, it is rolled back and every call is saved again
+// in a transaction of its own, so a call that cannot be written fails alone:
+// its Err is set, it is skipped from then on, and SaveLive reports it among
+// the joined errors. The other calls' changes are kept. Calls without
+// pending changes (or already failed) are skipped.
+func (r *CallRepo) SaveLive(ctx context.Context, calls []*LiveCall) error {
+	todo := make([]*LiveCall, 0, len(calls))
+	for _, lc := range calls {
+		if lc != nil && lc.Pending() {
+			todo = append(todo, lc)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	sqlDB, err := r.s.db.DB()
+	if err != nil {
+		return fmt.Errorf("store: save calls: %w", err)
+	}
+	err = saveLiveTx(ctx, sqlDB, todo)
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	var errs []error
+	for _, lc := range todo {
+		if err := saveLiveTx(ctx, sqlDB, []*LiveCall{lc}); err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			lc.err = fmt.Errorf("store: save call %s: %w", lc.rec.UID, errors.Unwrap(err))
+			errs = append(errs, lc.err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// saveLiveTx writes the calls' changes in one transaction and, once it has
+// committed, marks them saved. On failure nothing of the calls changes, so
+// they can be written again.
+func saveLiveTx(ctx context.Context, db *sql.DB, calls []*LiveCall) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: save calls: %w", wrap("begin", err))
+	}
+	w := liveWriter{ctx: ctx, tx: tx, calls: calls, ids: make([]uint64, len(calls))}
+	if err := w.write(); err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("store: save calls: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: save calls: %w", wrap("commit", err))
+	}
+	for i, lc := range calls {
+		lc.markSaved(w.ids[i])
+	}
+	return nil
+}
+
+// markSaved records that the database now holds the wanted state.
+func (lc *LiveCall) markSaved(id uint64) {
+	s := &lc.saved
+	s.id, s.head, s.trace, s.exts = id, lc.head(), len(lc.rec.Trace), len(lc.exts)
+	s.legs = s.legs[:0]
+	for i := range lc.rec.Legs {
+		s.legs = append(s.legs, legOf(&lc.rec.Legs[i]))
+	}
+}
+
+// liveWriter writes one transaction's worth of LiveCall changes.
+type liveWriter struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	calls []*LiveCall
+	ids   []uint64 // record ids, known or inserted in this transaction
+}
+
+func (w *liveWriter) write() error {
+	for i, lc := range w.calls {
+		w.ids[i] = lc.saved.id
+		if w.ids[i] == 0 {
+			id, err := w.insertCall(&lc.rec)
+			if err != nil {
+				return err
+			}
+			w.ids[i] = id
+		}
+	}
+	if err := w.insertLegs(); err != nil {
+		return err
+	}
+	if err := w.insertLogEntries(); err != nil {
+		return err
+	}
+	if err := w.insertTrace(); err != nil {
+		return err
+	}
+	for i, lc := range w.calls {
+		if lc.saved.id == 0 {
+			continue // inserted just now with its current state
+		}
+		if err := w.updateCall(w.ids[i], lc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *liveWriter) exec(op, query string, args ...any) (sql.Result, error) {
+	res, err := w.tx.ExecContext(w.ctx, query, args...)
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	return res, nil
+}
+
+const insertCallSQL = "INSERT INTO call_records (uid, `type`, from_number, from_name, to_number, started_at, " +
+	"answered_at, ended_at, duration_sec, disposition, state, recording_ref) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+
+func (w *liveWriter) insertCall(c *CallRecord) (uint64, error) {
+	res, err := w.exec("open call "+c.UID, insertCallSQL, c.UID, c.Type, c.FromNumber, c.FromName, c.ToNumber,
+		c.StartedAt, timeArg(c.AnsweredAt), timeArg(c.EndedAt), c.DurationSec, c.Disposition, c.State, c.RecordingRef)
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("store: open call %s: no record id: %w", c.UID, err)
+	}
+	return uint64(id), nil
+}
+
+func (w *liveWriter) insertLegs() error {
+	rows := newMultiInsert("call_legs", "call_id, seq, kind, from_number, to_number, from_extension, "+
+		"to_extension, started_at, answered_at, ended_at, disposition", 11)
+	for i, lc := range w.calls {
+		for j := len(lc.saved.legs); j < len(lc.rec.Legs); j++ {
+			l := &lc.rec.Legs[j]
+			rows.add(w.ids[i], l.Seq, l.Kind, l.FromNumber, l.ToNumber, l.FromExtension, l.ToExtension,
+				l.StartedAt, timeArg(l.AnsweredAt), timeArg(l.EndedAt), l.Disposition)
+		}
+	}
+	return rows.run(w, "add call legs")
+}
+
+func (w *liveWriter) insertLogEntries() error {
+	rows := newMultiInsert("call_log_entries", "extension, started_at, call_id, `type`, from_number, from_name, "+
+		"to_number, answered_at, duration_sec, disposition", 10)
+	for i, lc := range w.calls {
+		c := &lc.rec
+		for _, ext := range lc.exts[lc.saved.exts:] {
+			rows.add(ext, c.StartedAt, w.ids[i], c.Type, c.FromNumber, c.FromName, c.ToNumber,
+				timeArg(c.AnsweredAt), c.DurationSec, c.Disposition)
+		}
+	}
+	return rows.run(w, "add call parties")
+}
+
+func (w *liveWriter) insertTrace() error {
+	rows := newMultiInsert("trace_steps", "call_id, seq, `at`, step, detail", 5)
+	for i, lc := range w.calls {
+		for _, t := range lc.rec.Trace[lc.saved.trace:] {
+			rows.add(w.ids[i], t.Seq, t.At, t.Step, t.Detail)
+		}
+	}
+	return rows.run(w, "add trace steps")
+}
+
+// updateCall writes the changes of a call stored before this transaction:
+// its record, its call-log entries and its legs.
+func (w *liveWriter) updateCall(id uint64, lc *LiveCall) error {
+	s, head := &lc.saved, lc.head()
+	if s.head != head {
+		if _, err := w.exec("update call", "UPDATE call_records SET answered_at = ?, ended_at = ?, duration_sec = ?, "+
+			"disposition = ?, state = ? WHERE id = ?", timeArg(head.answeredAt), timeArg(head.endedAt),
+			head.duration, head.disposition, head.state, id); err != nil {
+			return err
+		}
+	}
+	old := s.head
+	if s.exts > 0 && (old.answeredAt != head.answeredAt || old.duration != head.duration || old.disposition != head.disposition) {
+		// Entries added in this transaction already carry the new values;
+		// writing them again is harmless.
+		if _, err := w.exec("update call log entries", "UPDATE call_log_entries SET answered_at = ?, duration_sec = ?, "+
+			"disposition = ? WHERE call_id = ?", timeArg(head.answeredAt), head.duration, head.disposition, id); err != nil {
+			return err
+		}
+	}
+	return w.updateLegs(id, lc)
+}
+
+// updateLegs writes the stored legs that changed, one UPDATE per group of
+// legs that changed to the same values (the legs a Close ends together).
+func (w *liveWriter) updateLegs(id uint64, lc *LiveCall) error {
+	var done []bool
+	for i, was := range lc.saved.legs {
+		now := legOf(&lc.rec.Legs[i])
+		if now == was || (done != nil && done[i]) {
+			continue
+		}
+		args := []any{timeArg(now.answeredAt), timeArg(now.endedAt), now.disposition, id, lc.rec.Legs[i].Seq}
+		q := "UPDATE call_legs SET answered_at = ?, ended_at = ?, disposition = ? WHERE call_id = ? AND seq IN (?"
+		for j := i + 1; j < len(lc.saved.legs); j++ {
+			if other := legOf(&lc.rec.Legs[j]); other == now && other != lc.saved.legs[j] {
+				if done == nil {
+					done = make([]bool, len(lc.saved.legs))
+				}
+				done[j] = true
+				q += ",?"
+				args = append(args, lc.rec.Legs[j].Seq)
+			}
+		}
+		if _, err := w.exec("update call legs", q+")", args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// timeArg passes an optional time as NULL or its value.
+func timeArg(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return *t
 }

@@ -2,39 +2,245 @@ package store
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"reflect"
 	"testing"
 	"time"
 )
 
-func TestCallBatchCommitsTogetherAndAFailedWriteRollsBackAlone(t *testing.T) {
-	backends(t, func(t *testing.T, s *Store) {
+// callSteps are the writes of a call, done through the repo's methods or a
+// LiveCall.
+type callSteps struct {
+	open    func() (*LiveCall, error)
+	addStep func(step TraceStep) error
+	addLeg  func(l CallLeg) (int, error)
+	endLeg  func(seq int, at time.Time, disp string) error
+	answer  func(seq int, at time.Time) error
+	close   func(at time.Time, disp string) error
+}
+
+// forwardedCall is one call's history: 201 rings 202 (ring trace), no
+// answer, forward to 203 who answers and talks for a minute. saveEach runs
+// after every step.
+func forwardedCall(t *testing.T, s callSteps, saveEach func()) {
+	t.Helper()
+	step := func(err error) {
+		t.Helper()
+		must(t, err)
+		saveEach()
+	}
+	_, err := s.open()
+	step(err)
+	step(s.addStep(TraceStep{At: t0.Add(20 * time.Second), Step: "forward_noanswer", Detail: "to 203"}))
+	seq, err := s.addLeg(CallLeg{Kind: LegForward, FromNumber: "202", ToNumber: "203", FromExtension: "202",
+		ToExtension: "203", StartedAt: t0.Add(20 * time.Second)})
+	step(err)
+	step(s.endLeg(1, t0.Add(20*time.Second), DispNoAnswer))
+	step(s.answer(seq, t0.Add(25*time.Second)))
+	step(s.addStep(TraceStep{At: t0.Add(30 * time.Second), Step: "record", Detail: "on demand"}))
+	step(s.close(t0.Add(85*time.Second), DispAnswered))
+}
+
+func liveSteps(lc **LiveCall, c *CallRecord) callSteps {
+	return callSteps{
+		open: func() (*LiveCall, error) {
+			var err error
+			*lc, err = NewLiveCall(*c)
+			return *lc, err
+		},
+		addStep: func(s TraceStep) error { return (*lc).AddTrace(s) },
+		addLeg:  func(l CallLeg) (int, error) { return (*lc).AddLeg(l) },
+		endLeg:  func(seq int, at time.Time, d string) error { return (*lc).EndLeg(seq, at, d) },
+		answer:  func(seq int, at time.Time) error { return (*lc).AnswerLeg(seq, at) },
+		close:   func(at time.Time, d string) error { return (*lc).Close(at, d) },
+	}
+}
+
+func repoSteps(ctx context.Context, r *CallRepo, c *CallRecord) callSteps {
+	return callSteps{
+		open:    func() (*LiveCall, error) { return nil, r.Open(ctx, c) },
+		addStep: func(s TraceStep) error { return r.AddTrace(ctx, c.ID, &s) },
+		addLeg: func(l CallLeg) (int, error) {
+			err := r.AddLeg(ctx, c.ID, &l)
+			c.Legs = append(c.Legs, l)
+			return l.Seq, err
+		},
+		endLeg: func(seq int, at time.Time, d string) error { return r.EndLeg(ctx, c.Legs[seq-1].ID, at, d) },
+		answer: func(seq int, at time.Time) error { return r.AnswerLeg(ctx, c.Legs[seq-1].ID, at) },
+		close:  func(at time.Time, d string) error { return r.Close(ctx, c.ID, at, d) },
+	}
+}
+
+// stored loads a record and the call-log lines of its parties with the ids
+// cleared, for comparing records written in different ways.
+func stored(t *testing.T, st *Store, uid string) (CallRecord, []CallLogEntry) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := st.Calls.GetByUID(ctx, uid)
+	must(t, err)
+	id := c.ID
+	c.ID = 0
+	for i := range c.Legs {
+		c.Legs[i].ID, c.Legs[i].CallID = 0, 0
+	}
+	for i := range c.Trace {
+		c.Trace[i].ID, c.Trace[i].CallID = 0, 0
+	}
+	var log []CallLogEntry
+	must(t, st.DB().Where("call_id = ?", id).Order("extension").Find(&log).Error)
+	for i := range log {
+		log[i].CallID = 0
+	}
+	return *c, log
+}
+
+func TestLiveCallSavedStepByStepOrAtOnceGivesTheRepoMethodsRecord(t *testing.T) {
+	backends(t, func(t *testing.T, st *Store) {
 		ctx := context.Background()
-		start := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-		good := &CallRecord{UID: "batch-1", Type: CallInternal, FromNumber: "101", ToNumber: "102", StartedAt: start}
-		err := s.Calls.Batch(ctx, func(tx *CallRepo) error {
-			if err := tx.Open(ctx, good); err != nil {
-				return err
-			}
-			bad := &CallRecord{UID: "batch-2", Type: "sideways", ToNumber: "102", StartedAt: start}
-			if err := tx.Open(ctx, bad); !errors.Is(err, ErrInvalid) {
-				t.Errorf("invalid record: err = %v, want ErrInvalid", err)
-			}
-			dup := &CallRecord{UID: "batch-1", Type: CallInternal, ToNumber: "102", StartedAt: start}
-			if err := tx.Open(ctx, dup); !errors.Is(err, ErrDuplicate) {
-				t.Errorf("duplicate uid: err = %v, want ErrDuplicate", err)
-			}
-			return tx.AddTrace(ctx, good.ID, &TraceStep{At: start, Step: "ring", Detail: "102"})
+		open := func(uid string) *CallRecord {
+			c := internalCall(uid, "201", "202", t0)
+			c.FromName = "Ann"
+			c.Trace = []TraceStep{{At: t0, Step: "ring", Detail: "202"}}
+			return c
+		}
+		forwardedCall(t, repoSteps(ctx, st.Calls, open("repo")), func() {})
+		var each, once *LiveCall
+		forwardedCall(t, liveSteps(&each, open("each")), func() {
+			must(t, st.Calls.SaveLive(ctx, []*LiveCall{each}))
 		})
-		if err != nil {
-			t.Fatal(err)
+		forwardedCall(t, liveSteps(&once, open("once")), func() {})
+		must(t, st.Calls.SaveLive(ctx, []*LiveCall{once}))
+
+		want, wantLog := stored(t, st, "repo")
+		if len(wantLog) != 3 || want.DurationSec != 60 || len(want.Legs) != 2 || len(want.Trace) != 3 {
+			t.Fatalf("reference record = %+v, log = %+v", want, wantLog)
 		}
-		got, err := s.Calls.GetByUID(ctx, "batch-1")
-		if err != nil {
-			t.Fatal(err)
+		for _, uid := range []string{"each", "once"} {
+			got, gotLog := stored(t, st, uid)
+			got.UID = "repo"
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: record\n got %+v\nwant %+v", uid, got, want)
+			}
+			if !reflect.DeepEqual(gotLog, wantLog) {
+				t.Errorf("%s: call log\n got %+v\nwant %+v", uid, gotLog, wantLog)
+			}
 		}
-		if len(got.Trace) != 1 {
-			t.Fatalf("trace = %+v, want the step written after the failed writes", got.Trace)
+		if once.Pending() || each.Pending() || once.ID() == 0 {
+			t.Errorf("saved calls still pending or without id: %d", once.ID())
+		}
+	})
+}
+
+func TestSaveLiveLosesOnlyTheCallWhoseWriteFails(t *testing.T) {
+	backends(t, func(t *testing.T, st *Store) {
+		ctx := context.Background()
+		must(t, st.Calls.Open(ctx, internalCall("taken", "209", "208", t0)))
+		older, err := NewLiveCall(*internalCall("older", "201", "202", t0))
+		must(t, err)
+		must(t, st.Calls.SaveLive(ctx, []*LiveCall{older}))
+
+		must(t, older.AnswerLeg(1, t0.Add(5*time.Second)))
+		fresh, err := NewLiveCall(*internalCall("fresh", "203", "204", t0))
+		must(t, err)
+		must(t, fresh.AddTrace(TraceStep{At: t0, Step: "ring", Detail: "204"}))
+		dup, err := NewLiveCall(*internalCall("taken", "205", "206", t0)) // the uid is in use
+		must(t, err)
+		err = st.Calls.SaveLive(ctx, []*LiveCall{older, dup, fresh})
+		wantErr(t, err, ErrDuplicate)
+		wantErr(t, dup.Err(), ErrDuplicate)
+		if older.Err() != nil || fresh.Err() != nil || dup.Pending() {
+			t.Fatalf("errors: older %v, fresh %v; failed call pending %v", older.Err(), fresh.Err(), dup.Pending())
+		}
+
+		// The failed call is skipped from then on; the others go on.
+		must(t, dup.Close(t0.Add(time.Minute), DispNoAnswer))
+		must(t, fresh.Close(t0.Add(time.Minute), DispNoAnswer))
+		must(t, st.Calls.SaveLive(ctx, []*LiveCall{dup, fresh}))
+		f, flog := stored(t, st, "fresh")
+		// Replayed after the failed transaction: written once, not twice.
+		if f.State != CallClosed || len(f.Legs) != 1 || len(f.Trace) != 1 || len(flog) != 2 {
+			t.Fatalf("fresh record = %+v, log = %+v", f, flog)
+		}
+		o, olog := stored(t, st, "older")
+		if o.AnsweredAt == nil || o.Legs[0].AnsweredAt == nil || olog[0].AnsweredAt == nil || olog[1].AnsweredAt == nil {
+			t.Fatalf("older record lost its answer: %+v, log %+v", o, olog)
+		}
+		for _, ext := range []string{"205", "206"} {
+			page, err := st.Calls.Log(ctx, CallLogQuery{Extension: ext})
+			must(t, err)
+			if len(page.Calls) != 0 {
+				t.Fatalf("%s sees the failed call: %+v", ext, page.Calls)
+			}
+		}
+	})
+}
+
+func TestLiveCallLeftOpenByACrashIsClosedOnRestart(t *testing.T) {
+	backends(t, func(t *testing.T, st *Store) {
+		ctx := context.Background()
+		lc, err := NewLiveCall(*internalCall("crash", "201", "202", t0))
+		must(t, err)
+		must(t, lc.AnswerLeg(1, t0.Add(5*time.Second)))
+		must(t, st.Calls.SaveLive(ctx, []*LiveCall{lc}))
+		must(t, lc.Close(t0.Add(time.Hour), DispAnswered)) // never saved: the process died
+
+		n, err := st.Calls.CloseDangling(ctx, t0.Add(65*time.Second))
+		must(t, err)
+		got, log := stored(t, st, "crash")
+		if n != 1 || got.State != CallClosed || got.Disposition != DispAnswered || got.DurationSec != 60 {
+			t.Fatalf("closed %d; record = %+v", n, got)
+		}
+		for _, e := range log {
+			if e.Disposition != DispAnswered || e.DurationSec != 60 {
+				t.Fatalf("call log entry = %+v", e)
+			}
+		}
+	})
+}
+
+func TestLiveCallRefusesWhatTheRepoRefuses(t *testing.T) {
+	bad := *internalCall("bad", "201", "202", t0)
+	bad.Type = "sideways"
+	_, err := NewLiveCall(bad)
+	wantField(t, err, "type")
+	lc, err := NewLiveCall(*internalCall("ok", "201", "202", t0))
+	must(t, err)
+	_, err = lc.AddLeg(CallLeg{Kind: LegForward, ToNumber: "0301234;drop", StartedAt: t0})
+	wantField(t, err, "leg.to")
+	wantErr(t, lc.AnswerLeg(2, t0), ErrNotFound)
+	wantErr(t, lc.EndLeg(1, t0, "sideways"), ErrInvalid)
+	must(t, lc.Close(t0.Add(time.Minute), DispNoAnswer))
+	wantErr(t, lc.AddTrace(TraceStep{At: t0, Step: "late"}), ErrInvalid)
+	wantErr(t, lc.AnswerLeg(1, t0), ErrInvalid)
+	wantErr(t, lc.Close(t0.Add(time.Minute), DispNoAnswer), ErrInvalid)
+	if len(lc.rec.Legs) != 1 || lc.rec.Legs[0].Disposition != DispNoAnswer {
+		t.Fatalf("legs after refused writes = %+v", lc.rec.Legs)
+	}
+}
+
+func TestSaveLiveWritesMoreRowsThanOneStatementTakes(t *testing.T) {
+	backends(t, func(t *testing.T, st *Store) {
+		ctx := context.Background()
+		calls := make([]*LiveCall, 0, 300)
+		for i := range 300 {
+			c := internalCall(fmt.Sprintf("many-%d", i), "201", "202", t0.Add(time.Duration(i)*time.Second))
+			c.Legs = append(c.Legs, CallLeg{Kind: LegForward, FromNumber: "202", ToNumber: "203",
+				FromExtension: "202", ToExtension: "203", StartedAt: c.StartedAt})
+			lc, err := NewLiveCall(*c)
+			must(t, err)
+			calls = append(calls, lc)
+		}
+		must(t, st.Calls.SaveLive(ctx, calls))
+		var legs, entries int64
+		must(t, st.DB().Model(&CallLeg{}).Count(&legs).Error)
+		must(t, st.DB().Model(&CallLogEntry{}).Count(&entries).Error)
+		if legs != 600 || entries != 900 {
+			t.Fatalf("%d legs and %d call-log entries, want 600 and 900", legs, entries)
+		}
+		page, err := st.Calls.Log(ctx, CallLogQuery{Extension: "203", PageSize: 1})
+		must(t, err)
+		if len(page.Calls) != 1 || page.Calls[0].CallID != calls[299].ID() {
+			t.Fatalf("203's newest call = %+v, want record %d", page.Calls, calls[299].ID())
 		}
 	})
 }

@@ -158,6 +158,9 @@ func openSQLite(dsn string, cfg *gorm.Config) (*gorm.DB, error) {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "cache_size(-16384)")    // 16 MiB page cache per connection
 	q.Add("_pragma", "mmap_size(1073741824)") // read through a 1 GiB map, not pread
+	// Statement journals (multi-row writes inside a transaction) and
+	// savepoints stay in memory instead of a temporary file per write.
+	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
 	sep := "?"
 	if strings.Contains(dsn, "?") {

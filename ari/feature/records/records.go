@@ -4,8 +4,11 @@
 // is closed when the call ends. A crash leaves an open record, which
 // store.CallRepo.CloseDangling closes on the next start.
 //
-// Writes leave the call's goroutine at once: one writer goroutine applies
-// them in order, so a slow disk delays records, never calls.
+// Changes leave the call's goroutine at once: one writer goroutine applies
+// them in order to an in-memory store.LiveCall per call and saves the calls
+// a batch of changes touched together (store.CallRepo.SaveLive), so a slow
+// disk delays records, never calls, and a busy PBX writes fewer, larger
+// transactions.
 package records
 
 import (
@@ -30,12 +33,15 @@ type Recorder struct {
 	mu    sync.Mutex
 	state map[string]*callState // by call id; touched only on call goroutines
 	close sync.Once
+
+	dirty []*record // the writer's scratch list of calls changed by a batch
+	lives []*store.LiveCall
 }
 
+// callState is a call as the call's goroutine has passed it to the writer.
 type callState struct {
-	recID    uint64
+	rec      *record
 	opened   bool
-	failed   bool
 	legs     map[string]*legState // by attempt key (tag|target)
 	order    []string
 	traces   int
@@ -43,31 +49,58 @@ type callState struct {
 }
 
 type legState struct {
-	id       uint64
+	idx      int // the attempt's index in order, 0 for the original
 	kind     string
 	answered bool
 }
 
+// record is a call as the writer goroutine keeps it: the live record and
+// the store's Seq of every attempt, by index.
+type record struct {
+	uid    string
+	live   *store.LiveCall // nil until opened, and after a failure
+	seqs   []int           // 0 where the store refused the leg
+	queued bool            // in the writer's dirty list
+}
+
+// seq is the store's Seq of the attempt at idx, 0 if it has none.
+func (rc *record) seq(idx int) int {
+	if idx < len(rc.seqs) {
+		return rc.seqs[idx]
+	}
+	return 0
+}
+
 // New starts a Recorder writing through calls; Close stops it.
 func New(calls *store.CallRepo, log *slog.Logger) *Recorder {
-	if log == nil {
-		log = slog.Default()
-	}
-	r := &Recorder{calls: calls, log: log.With("component", "call-records"),
-		ops: make(chan op, 4096), done: make(chan struct{}), state: map[string]*callState{}}
+	r := newRecorder(calls, log)
 	go r.run()
 	return r
 }
 
-// op is one queued write; it runs inside a batch with the batch's repo.
-type op func(ctx context.Context, calls *store.CallRepo)
+func newRecorder(calls *store.CallRepo, log *slog.Logger) *Recorder {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Recorder{calls: calls, log: log.With("component", "call-records"),
+		ops: make(chan op, 4096), done: make(chan struct{}), state: map[string]*callState{}}
+}
 
-// maxBatch bounds how many queued writes share one transaction.
+// op is one queued change of a call's record, applied in memory by the
+// writer goroutine.
+type op struct {
+	rec   *record
+	apply func(ctx context.Context, rc *record)
+}
+
+// maxBatch bounds how many queued changes one save gathers.
 const maxBatch = 512
 
-// run applies the queued writes in order, as many as are waiting (up to
-// maxBatch) in one transaction: one commit for many small writes. A write
-// that fails rolls back alone (savepoint) and is logged by its op.
+// run applies the queued changes in order, as many as are waiting (up to
+// maxBatch) at a time, then saves every call they touched together: the
+// changes a call made meanwhile cost one write, and all the calls one
+// transaction. The store replays a failed transaction call by call, so a
+// call that cannot be written is lost alone.
 func (r *Recorder) run() {
 	defer close(r.done)
 	ctx := context.Background()
@@ -86,15 +119,35 @@ func (r *Recorder) run() {
 				break fill
 			}
 		}
-		err := r.calls.Batch(ctx, func(tx *store.CallRepo) error {
-			for _, o := range batch {
-				o(ctx, tx)
-			}
-			return nil
-		})
-		if err != nil {
-			r.log.ErrorContext(ctx, "call records batch failed", "writes", len(batch), "err", err)
+		r.write(ctx, batch)
+	}
+}
+
+// write applies a batch of changes and saves the calls they touched.
+func (r *Recorder) write(ctx context.Context, batch []op) {
+	r.dirty, r.lives = r.dirty[:0], r.lives[:0]
+	for _, o := range batch {
+		o.apply(ctx, o.rec)
+		if o.rec.live != nil && !o.rec.queued {
+			o.rec.queued = true
+			r.dirty = append(r.dirty, o.rec)
+			r.lives = append(r.lives, o.rec.live)
 		}
+	}
+	err := r.calls.SaveLive(ctx, r.lives)
+	failed := 0
+	for i, rc := range r.dirty {
+		rc.queued = false
+		if err := rc.live.Err(); err != nil {
+			failed++
+			r.log.ErrorContext(ctx, "cannot save call record; its further changes are dropped", "call_id", rc.uid, "err", err)
+			rc.live = nil
+		}
+		r.dirty[i], r.lives[i] = nil, nil
+	}
+	if err != nil && failed == 0 {
+		// Nothing was written; the calls stay pending for their next change.
+		r.log.ErrorContext(ctx, "cannot save call records", "calls", len(r.dirty), "err", err)
 	}
 }
 
@@ -149,32 +202,33 @@ func validNumber(n string) bool {
 	return true
 }
 
-func (r *Recorder) enqueue(o op) { r.ops <- o }
+func (r *Recorder) enqueue(st *callState, apply func(ctx context.Context, rc *record)) {
+	r.ops <- op{rec: st.rec, apply: apply}
+}
 
 func (r *Recorder) open(st *callState, s core.Snapshot) {
 	st.opened = true
+	st.rec = &record{uid: s.ID}
 	from := s.Values["from"]
 	if !validNumber(from) {
 		from = ""
 	}
-	rec := &store.CallRecord{UID: s.ID, Type: s.Values["type"], FromNumber: from, FromName: s.CallerName,
+	rec := store.CallRecord{UID: s.ID, Type: s.Values["type"], FromNumber: from, FromName: s.CallerName,
 		ToNumber: s.Values["to"], StartedAt: started(s)}
 	// The original attempt makes the call show in the caller's and the
 	// callee's call logs even when no leg was ever rung (DND, blacklist).
 	rec.Legs = []store.CallLeg{{Kind: store.LegOriginal, FromNumber: from, ToNumber: s.Values["to"],
 		FromExtension: s.Values["from_ext"], ToExtension: s.Values["to_ext"], StartedAt: rec.StartedAt}}
 	key := "original|" + s.Values["to"]
-	ls := &legState{kind: store.LegOriginal}
-	st.legs[key] = ls
+	st.legs[key] = &legState{idx: 0, kind: store.LegOriginal}
 	st.order = append(st.order, key)
-	r.enqueue(func(ctx context.Context, calls *store.CallRepo) {
-		if err := calls.Open(ctx, rec); err != nil {
-			st.failed = true
-			r.log.ErrorContext(ctx, "cannot open call record", "call_id", s.ID, "err", err)
+	r.enqueue(st, func(ctx context.Context, rc *record) {
+		live, err := store.NewLiveCall(rec)
+		if err != nil {
+			r.log.ErrorContext(ctx, "cannot open call record", "call_id", rc.uid, "err", err)
 			return
 		}
-		st.recID = rec.ID
-		ls.id = rec.Legs[0].ID
+		rc.live, rc.seqs = live, []int{1}
 	})
 }
 
@@ -191,23 +245,23 @@ func (r *Recorder) legs(st *callState, s core.Snapshot) {
 			if !validNumber(l.Target) {
 				continue
 			}
-			ls = &legState{kind: kind}
+			ls = &legState{idx: len(st.order), kind: kind}
 			st.legs[key] = ls
 			st.order = append(st.order, key)
-			leg := &store.CallLeg{Kind: kind, FromNumber: validOr(s.Values["from"]), ToNumber: l.Target,
+			leg := store.CallLeg{Kind: kind, FromNumber: validOr(s.Values["from"]), ToNumber: l.Target,
 				FromExtension: s.Values["from_ext"], StartedAt: l.Created}
 			if l.Tag != "outbound" && len(l.Target) <= 6 {
 				leg.ToExtension = l.Target
 			}
-			r.enqueue(func(ctx context.Context, calls *store.CallRepo) {
-				if st.failed || st.recID == 0 {
-					return
+			r.enqueue(st, func(ctx context.Context, rc *record) {
+				seq := 0
+				if rc.live != nil {
+					var err error
+					if seq, err = rc.live.AddLeg(leg); err != nil {
+						r.log.ErrorContext(ctx, "cannot add call leg", "call_id", rc.uid, "err", err)
+					}
 				}
-				if err := calls.AddLeg(ctx, st.recID, leg); err != nil {
-					r.log.ErrorContext(ctx, "cannot add call leg", "call_id", s.ID, "err", err)
-					return
-				}
-				ls.id = leg.ID
+				rc.seqs = append(rc.seqs, seq)
 			})
 		}
 		if !l.Answered.IsZero() && !ls.answered {
@@ -221,12 +275,13 @@ func (r *Recorder) legs(st *callState, s core.Snapshot) {
 			}
 			for _, x := range targets {
 				x.answered = true
-				r.enqueue(func(ctx context.Context, calls *store.CallRepo) {
-					if st.failed || x.id == 0 {
+				idx := x.idx
+				r.enqueue(st, func(ctx context.Context, rc *record) {
+					if rc.live == nil || rc.seq(idx) == 0 {
 						return
 					}
-					if err := calls.AnswerLeg(ctx, x.id, at); err != nil && !errors.Is(err, store.ErrInvalid) {
-						r.log.ErrorContext(ctx, "cannot mark leg answered", "call_id", s.ID, "err", err)
+					if err := rc.live.AnswerLeg(rc.seq(idx), at); err != nil && !errors.Is(err, store.ErrInvalid) {
+						r.log.ErrorContext(ctx, "cannot mark leg answered", "call_id", rc.uid, "err", err)
 					}
 				})
 			}
@@ -237,13 +292,13 @@ func (r *Recorder) legs(st *callState, s core.Snapshot) {
 func (r *Recorder) traces(st *callState, s core.Snapshot) {
 	for ; st.traces < len(s.Trace); st.traces++ {
 		t := s.Trace[st.traces]
-		step := &store.TraceStep{At: t.At, Step: truncate(t.Step, 32), Detail: truncate(t.Detail, 255)}
-		r.enqueue(func(ctx context.Context, calls *store.CallRepo) {
-			if st.failed || st.recID == 0 {
+		step := store.TraceStep{At: t.At, Step: truncate(t.Step, 32), Detail: truncate(t.Detail, 255)}
+		r.enqueue(st, func(ctx context.Context, rc *record) {
+			if rc.live == nil {
 				return
 			}
-			if err := calls.AddTrace(ctx, st.recID, step); err != nil {
-				r.log.ErrorContext(ctx, "cannot add trace step", "call_id", s.ID, "err", err)
+			if err := rc.live.AddTrace(step); err != nil {
+				r.log.ErrorContext(ctx, "cannot add trace step", "call_id", rc.uid, "err", err)
 			}
 		})
 	}
@@ -270,31 +325,32 @@ func (r *Recorder) finish(st *callState, s core.Snapshot) {
 			causes[key] = l.Cause
 		}
 	}
-	for _, key := range st.order {
+	ends := make([]string, len(st.order))
+	for i, key := range st.order {
 		ls, d := st.legs[key], store.DispNoAnswer
 		switch {
 		case ls.answered:
 			d = store.DispAnswered
 		case causes[key] == 17:
 			d = store.DispBusy
-		case key == st.order[0]:
+		case i == 0:
 			d = disp
 		}
-		r.enqueue(func(ctx context.Context, calls *store.CallRepo) {
-			if st.failed || ls.id == 0 {
-				return
-			}
-			if err := calls.EndLeg(ctx, ls.id, end, d); err != nil && !errors.Is(err, store.ErrInvalid) {
-				r.log.ErrorContext(ctx, "cannot end call leg", "call_id", s.ID, "err", err)
-			}
-		})
+		ends[i] = d
 	}
-	r.enqueue(func(ctx context.Context, calls *store.CallRepo) {
-		if st.failed || st.recID == 0 {
+	r.enqueue(st, func(ctx context.Context, rc *record) {
+		if rc.live == nil {
 			return
 		}
-		if err := calls.Close(ctx, st.recID, end, disp); err != nil {
-			r.log.ErrorContext(ctx, "cannot close call record", "call_id", s.ID, "err", err)
+		for i, d := range ends {
+			if seq := rc.seq(i); seq != 0 {
+				if err := rc.live.EndLeg(seq, end, d); err != nil {
+					r.log.ErrorContext(ctx, "cannot end call leg", "call_id", rc.uid, "err", err)
+				}
+			}
+		}
+		if err := rc.live.Close(end, disp); err != nil {
+			r.log.ErrorContext(ctx, "cannot close call record", "call_id", rc.uid, "err", err)
 		}
 	})
 }
