@@ -117,3 +117,64 @@ func callUID(t *testing.T, st *store.Store) string {
 	}
 	return uid
 }
+
+func TestCallRecordLeftOpenByACrashMidCallIsClosedOnRestart(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "sb.db")
+	st := openStoreAt(t, dsn)
+	rec := records.New(st.Calls, nil)
+	r := coretest.NewObserved(t, internalCall, rec)
+	a, b := r.Device("101"), r.Device("102")
+	out := r.Dial(a, "102")
+	r.Answer(b)
+	r.WaitState(out, sim.CallUp)
+	// The writer saves as the call goes: the answered record is there
+	// while the call talks.
+	var open *store.CallRecord
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		var uid string
+		_ = st.DB().Table("call_records").Select("uid").Limit(1).Scan(&uid).Error
+		if uid != "" {
+			if c, err := st.Calls.GetByUID(context.Background(), uid); err == nil && c.AnsweredAt != nil {
+				open = c
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no answered call record while the call talks")
+		}
+	}
+	if open.State != store.CallOpen || len(open.Trace) != 1 {
+		t.Fatalf("record while talking = %+v", open)
+	}
+
+	// The process dies here; the next one opens the same database.
+	restarted := openStoreAt(t, dsn)
+	n, err := restarted.Calls.CloseDangling(context.Background(), open.AnsweredAt.Add(30*time.Second))
+	if err != nil || n != 1 {
+		t.Fatalf("CloseDangling = %d, %v; want 1 record closed", n, err)
+	}
+	for _, ext := range []string{"101", "102"} {
+		page, err := restarted.Calls.Log(context.Background(), store.CallLogQuery{Extension: ext})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Calls) != 1 || page.Calls[0].Disposition != store.DispAnswered || page.Calls[0].DurationSec != 30 {
+			t.Fatalf("%s's call log after the restart = %+v", ext, page.Calls)
+		}
+	}
+	r.Stop()
+	rec.Close()
+}
+
+func openStoreAt(t *testing.T, dsn string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{Driver: "sqlite", DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
