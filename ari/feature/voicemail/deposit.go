@@ -69,10 +69,11 @@ func (s *Service) Deposit(ctx context.Context, env *feature.Env, req *feature.Re
 	return s.sayGoodbye(ctx, c, "sound:vm-msgsaved")
 }
 
-// messageName is a new message's unique recording name.
+// messageName is a new message's recording name, unique across restarts:
+// vm/<box>/msg-<UTC time>-<process tag><counter>.
 func (s *Service) messageName(mailbox string, at time.Time) string {
 	n := s.sequence.Add(1)
-	return prefix(mailbox) + fmt.Sprintf("msg-%s-%d", at.UTC().Format("20060102T150405"), n)
+	return mailboxDir(mailbox) + fmt.Sprintf("msg-%s-%s%d", at.UTC().Format("20060102T150405"), s.tag, n)
 }
 
 // sayGoodbye plays media then vm-goodbye and hangs up.

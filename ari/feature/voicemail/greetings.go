@@ -16,15 +16,18 @@ const (
 	greetBusy    = "greet-busy"
 	greetUnavail = "greet-unavail"
 	greetName    = "greet-name"
+	// greetTemp is the temporary greeting: while it exists callers hear it
+	// instead of the busy and the unavailable greeting.
+	greetTemp = "greet-temp"
 )
 
-// prefix starts the recording names of a mailbox: vm-<box>-. Names are flat
-// (no voicemail/<box>/ folder) because the simulator neither creates
-// subfolders nor finds stored recordings in them; Asterisk accepts both.
-func prefix(mailbox string) string { return "vm-" + mailbox + "-" }
+// mailboxDir is the folder of a mailbox's recordings (messages and
+// greetings): vm/<box>/, below Asterisk's recording folder. Asterisk creates
+// it on the first recording; names with "/" go to ARI percent-encoded.
+func mailboxDir(mailbox string) string { return "vm/" + mailbox + "/" }
 
 // greetingName is the recording name of one of a mailbox's greetings.
-func greetingName(mailbox, kind string) string { return prefix(mailbox) + kind }
+func greetingName(mailbox, kind string) string { return mailboxDir(mailbox) + kind }
 
 // storedRecording reports whether Asterisk holds a recording called name.
 func storedRecording(ctx context.Context, c *ari.Client, name string) (bool, error) {
@@ -37,10 +40,17 @@ func storedRecording(ctx context.Context, c *ari.Client, name string) (bool, err
 	return true, nil
 }
 
-// greeting is the media a caller hears before the beep: the recorded busy
-// or unavailable greeting, else the default one (with the recorded name
+// greeting is the media a caller hears before the beep: the temporary
+// greeting when there is one, else the recorded busy or unavailable greeting, else the default one (with the recorded name
 // instead of the digits when there is one), then vm-intro.
 func greeting(ctx context.Context, c *ari.Client, mailbox, reason string) ([]string, error) {
+	temp, err := storedRecording(ctx, c, greetingName(mailbox, greetTemp))
+	if err != nil {
+		return nil, err
+	}
+	if temp {
+		return []string{"recording:" + greetingName(mailbox, greetTemp), "sound:vm-intro"}, nil
+	}
 	kind := greetUnavail
 	if reason == "busy" {
 		kind = greetBusy

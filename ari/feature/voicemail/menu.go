@@ -34,10 +34,14 @@ type session struct {
 	ext *store.Extension
 	box string
 	log *slog.Logger
+	// folder is the folder option 1 plays, chosen with option 2; "" (the
+	// start) plays the new messages, then the old ones.
+	folder string
 }
 
-// menu runs Comedian Mail's main menu: 1 messages, 0 mailbox options,
-// * help, # goodbye (2 and 3, folders and advanced, are not offered).
+// menu runs Comedian Mail's main menu: 1 messages, 2 change folder,
+// 0 mailbox options, * help, # goodbye (3, advanced, needs a message and is
+// offered while one is played).
 func (s *Service) menu(ctx context.Context, env *feature.Env, req *feature.Request, ext *store.Extension) error {
 	ss := &session{s: s, env: env, c: req.Call, req: req, ext: ext, box: ext.Number,
 		log: env.Logger(req, "voicemail").With("mailbox", ext.Number)}
@@ -64,6 +68,9 @@ func (s *Service) menu(ctx context.Context, env *feature.Env, req *feature.Reque
 		case "1":
 			silent = 0
 			err = ss.listen(ctx)
+		case "2":
+			silent = 0
+			err = ss.changeFolder(ctx)
 		case "0":
 			silent = 0
 			err = ss.options(ctx)
@@ -114,8 +121,19 @@ func plural(n int) string {
 	return "sound:vm-messages"
 }
 
-// mainPrompt is "press 1 for new (or old) messages", then the options.
+// mainPrompt is "press 1 for new (or old, or the chosen folder's)
+// messages", then the options.
 func (ss *session) mainPrompt(ctx context.Context) ([]string, error) {
+	if ss.folder != "" {
+		ms, err := ss.s.o.Messages.List(ctx, ss.box, ss.folder)
+		if err != nil {
+			return nil, fmt.Errorf("voicemail %s: %w", ss.box, err)
+		}
+		if len(ms) == 0 {
+			return []string{"sound:vm-opts"}, nil
+		}
+		return append(append([]string{"sound:vm-onefor"}, folderName(ss.folder)...), "sound:vm-opts"), nil
+	}
 	n, o, err := ss.s.o.Messages.Counts(ctx, ss.box)
 	if err != nil {
 		return nil, fmt.Errorf("voicemail %s: %w", ss.box, err)
@@ -129,22 +147,9 @@ func (ss *session) mainPrompt(ctx context.Context) ([]string, error) {
 	return []string{"sound:vm-opts"}, nil
 }
 
-// messages lists new then old messages, oldest first in each.
-func (ss *session) messages(ctx context.Context) ([]store.VoicemailMessage, error) {
-	var out []store.VoicemailMessage
-	for _, f := range []string{store.FolderNew, store.FolderOld} {
-		ms, err := ss.s.o.Messages.List(ctx, ss.box, f)
-		if err != nil {
-			return nil, fmt.Errorf("voicemail %s: %w", ss.box, err)
-		}
-		slices.Reverse(ms)
-		out = append(out, ms...)
-	}
-	return out, nil
-}
-
 // listen plays the messages: 5 repeat, 4 previous, 6 next, 7 delete,
-// 9 save, 3 advanced (2 call back), * help, # back. Hearing a message marks it read.
+// 8 forward, 9 save to a folder, 3 advanced (2 call back), * help, # back.
+// Hearing a new message marks it read (old).
 func (ss *session) listen(ctx context.Context) error {
 	msgs, err := ss.messages(ctx)
 	if err != nil {
@@ -175,42 +180,43 @@ func (ss *session) listen(ctx context.Context) error {
 			continue
 		case "5":
 			play = true
-		case "4", "6", "9":
-			if key == "9" {
-				if err := ss.c.Play(ctx, ss.c.Caller, "sound:vm-saved"); err != nil {
-					return err
-				}
-			}
+		case "4", "6":
 			next := i + 1
 			if key == "4" {
 				next = i - 1
 			}
-			if next < 0 || next >= len(msgs) {
-				if err := ss.c.Play(ctx, ss.c.Caller, "sound:vm-nomore"); err != nil {
-					return err
-				}
-				break
+			if play, err = ss.step(ctx, &i, next, len(msgs)); err != nil {
+				return err
 			}
-			i, play = next, true
 		case "7":
 			if err := ss.remove(ctx, &msgs[i]); err != nil {
 				return err
 			}
-			msgs = slices.Delete(msgs, i, i+1)
 			if err := ss.c.Play(ctx, ss.c.Caller, "sound:vm-deleted"); err != nil {
 				return err
 			}
-			if len(msgs) == 0 {
-				return ss.c.Play(ctx, ss.c.Caller, "sound:vm-no", "sound:vm-messages")
+			if msgs, play, err = ss.drop(ctx, msgs, &i); err != nil || len(msgs) == 0 {
+				return err
 			}
-			if i >= len(msgs) {
-				if err := ss.c.Play(ctx, ss.c.Caller, "sound:vm-nomore"); err != nil {
+		case "9":
+			err := ss.saveTo(ctx, &msgs[i], i)
+			switch {
+			case errors.Is(err, errNoFolder):
+			case err != nil:
+				return err
+			case ss.inView(msgs[i].Folder):
+				if play, err = ss.step(ctx, &i, i+1, len(msgs)); err != nil {
 					return err
 				}
-				i = len(msgs) - 1
-				break
+			default:
+				if msgs, play, err = ss.drop(ctx, msgs, &i); err != nil || len(msgs) == 0 {
+					return err
+				}
 			}
-			play = true
+		case "8":
+			if err := ss.forward(ctx, &msgs[i]); err != nil {
+				return err
+			}
 		case "3":
 			if err := ss.advanced(ctx, &msgs[i]); err != nil {
 				return err
@@ -226,6 +232,31 @@ func (ss *session) listen(ctx context.Context) error {
 		}
 		silent = 0
 	}
+}
+
+// step moves to message next of n, or says "no more messages" when there
+// is none; it reports whether the message is to be played.
+func (ss *session) step(ctx context.Context, i *int, next, n int) (bool, error) {
+	if next < 0 || next >= n {
+		return false, ss.c.Play(ctx, ss.c.Caller, "sound:vm-nomore")
+	}
+	*i = next
+	return true, nil
+}
+
+// drop takes message i off the list (deleted, or saved to a folder not
+// listed) and moves to the one after it: "no messages" when none is left,
+// "no more messages" when it was the last.
+func (ss *session) drop(ctx context.Context, msgs []store.VoicemailMessage, i *int) ([]store.VoicemailMessage, bool, error) {
+	msgs = slices.Delete(msgs, *i, *i+1)
+	switch {
+	case len(msgs) == 0:
+		return msgs, false, ss.c.Play(ctx, ss.c.Caller, "sound:vm-no", "sound:vm-messages")
+	case *i >= len(msgs):
+		*i = len(msgs) - 1
+		return msgs, false, ss.c.Play(ctx, ss.c.Caller, "sound:vm-nomore")
+	}
+	return msgs, true, nil
 }
 
 // errCalledBack ends the menus: the caller was put through to whoever left
@@ -286,7 +317,7 @@ func (ss *session) messagePrompt(i, n int) []string {
 	if i < n-1 {
 		p = append(p, "sound:vm-next")
 	}
-	return append(p, "sound:vm-advopts", "sound:vm-delete", "sound:vm-savemessage", "sound:vm-helpexit")
+	return append(p, "sound:vm-advopts", "sound:vm-delete", "sound:vm-toforward", "sound:vm-savemessage", "sound:vm-helpexit")
 }
 
 // remove deletes a message: the recording, then its record, then the lamp.

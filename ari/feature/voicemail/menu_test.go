@@ -25,7 +25,7 @@ func TestOwnMailboxHearsTheNewMessageMarksItReadAndDeletesIt(t *testing.T) {
 	if err := in.SendDTMF("1"); err != nil {
 		t.Fatal(err)
 	}
-	r.waitHeard(in, "recording:vm-102-msg-", 1, 30*time.Second)
+	r.waitHeard(in, "recording:vm/102/msg-", 1, 30*time.Second)
 	r.dtmf(in, "sound:vm-repeat", 1, "7")
 	r.waitHeard(in, "sound:vm-deleted", 1, 30*time.Second)
 	r.dtmf(in, "sound:vm-opts", 2, "#")
@@ -171,7 +171,7 @@ func TestRecordedBusyGreetingReplacesTheDefault(t *testing.T) {
 	out := r.Dial(r.Device("101"), "102")
 	r.waitHeard(out, "sound:beep", 1, 60*time.Second)
 	got := strings.Join(heard(out), " ")
-	if !strings.Contains(got, "recording:vm-102-greet-busy") || strings.Contains(got, "vm-theperson") {
+	if !strings.Contains(got, "recording:vm/102/greet-busy") || strings.Contains(got, "vm-theperson") {
 		t.Errorf("busy caller heard %q, want the recorded greeting", got)
 	}
 	_ = out.Hangup()
@@ -195,7 +195,8 @@ func TestMessagesPlayOldestFirstWithNextPreviousAndSave(t *testing.T) {
 	r.dtmf(in, "sound:vm-repeat", 2, "4")
 	r.dtmf(in, "sound:vm-repeat", 3, "5")
 	r.dtmf(in, "sound:vm-repeat", 4, "9")
-	r.waitHeard(in, "sound:vm-saved", 1, 30*time.Second)
+	r.dtmf(in, "sound:vm-savefolder", 1, "1") // Old: still listed, the next one plays
+	r.waitHeard(in, "sound:vm-savedto", 1, 30*time.Second)
 	r.dtmf(in, "sound:vm-repeat", 5, "#")
 	r.dtmf(in, "sound:vm-opts", 2, "#")
 	r.WaitStateAdvancing(in, sim.CallEnded, 60*time.Second)
@@ -223,7 +224,7 @@ func TestCallBackRingsTheExtensionThatLeftTheMessage(t *testing.T) {
 	in := r.Dial(r.Device("102"), "*61#")
 	r.dtmf(in, "sound:vm-password", 1, "1234#")
 	r.dtmf(in, "sound:vm-opts", 1, "1")
-	r.dtmf(in, "recording:vm-102-msg-", 1, "3")
+	r.dtmf(in, "recording:vm/102/msg-", 1, "3")
 	r.dtmf(in, "sound:vm-advopts", 1, "2")
 	back := r.Answer(caller)
 	if _, num := back.CallerID(); num != "102" {
@@ -252,7 +253,7 @@ func TestRecordedNameReplacesTheDigitsInTheDefaultGreeting(t *testing.T) {
 	r.WaitIdle()
 	out := r.Dial(r.Device("101"), "102") // 102 does not answer: unavailable
 	r.waitHeard(out, "sound:beep", 1, 60*time.Second)
-	want := []string{"sound:vm-theperson", "recording:vm-102-greet-name", "sound:vm-isunavail", "sound:vm-intro", "sound:beep"}
+	want := []string{"sound:vm-theperson", "recording:vm/102/greet-name", "sound:vm-isunavail", "sound:vm-intro", "sound:beep"}
 	if got := heard(out); !inOrder(got, want) || count(out, "digits:102") != 0 {
 		t.Errorf("caller heard %v, want %v", got, want)
 	}

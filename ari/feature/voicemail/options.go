@@ -2,6 +2,10 @@ package voicemail
 
 import (
 	"context"
+	"errors"
+	"fmt"
+
+	"github.com/switchboard-pbx/switchboard/ari"
 
 	"github.com/switchboard-pbx/switchboard/ari/core"
 )
@@ -10,10 +14,19 @@ import (
 const maxPassword = 16
 
 // options is Comedian Mail's mailbox options menu: 1 unavailable greeting,
-// 2 busy greeting, 3 name, 5 password, * or # back.
+// 2 busy greeting, 3 name, 4 temporary greeting, 5 password, * or # back.
+// While a temporary greeting is on, the menu says so first.
 func (ss *session) options(ctx context.Context) error {
 	for silent := 0; silent < maxSilentTurns; {
-		key, err := ss.c.Collect(ctx, ss.c.Caller, oneKey("sound:vm-options"))
+		prompt := []string{"sound:vm-options"}
+		temp, err := storedRecording(ctx, ss.c.Client(), greetingName(ss.box, greetTemp))
+		if err != nil {
+			return err
+		}
+		if temp {
+			prompt = append([]string{"sound:vm-tmpexists"}, prompt...)
+		}
+		key, err := ss.c.Collect(ctx, ss.c.Caller, oneKey(prompt...))
 		if err != nil {
 			return err
 		}
@@ -27,6 +40,8 @@ func (ss *session) options(ctx context.Context) error {
 			err = ss.recordGreeting(ctx, greetBusy, "sound:vm-rec-busy")
 		case "3":
 			err = ss.recordGreeting(ctx, greetName, "sound:vm-rec-name")
+		case "4":
+			err = ss.tempGreeting(ctx, temp)
 		case "5":
 			err = ss.changePassword(ctx)
 		case "*", "#":
@@ -53,11 +68,49 @@ func (ss *session) recordGreeting(ctx context.Context, kind, prompt string) erro
 		return err
 	}
 	if !rec.Stored || rec.Duration < 1 {
+		// A silent greeting must not replace the default one.
+		ss.s.dropRecording(ctx, ss.c, name)
 		return ss.c.Play(ctx, ss.c.Caller, "sound:vm-tooshort")
 	}
 	ss.c.Trace(ctx, "voicemail", "recorded "+kind+" for "+ss.box)
 	ss.log.InfoContext(ctx, "voicemail greeting recorded", "greeting", kind, "seconds", rec.Duration)
 	return ss.c.Play(ctx, ss.c.Caller, "sound:vm-msgsaved")
+}
+
+// tempGreeting is option 4 (Comedian's vm_tempgreeting): without a
+// temporary greeting it records one; with one it offers 1 record it anew,
+// 2 erase it, * back.
+func (ss *session) tempGreeting(ctx context.Context, exists bool) error {
+	if !exists {
+		return ss.recordGreeting(ctx, greetTemp, "sound:vm-rec-temp")
+	}
+	for silent := 0; silent < maxSilentTurns; {
+		key, err := ss.c.Collect(ctx, ss.c.Caller, oneKey("sound:vm-tempgreeting2"))
+		if err != nil {
+			return err
+		}
+		switch key {
+		case "":
+			silent++
+		case "1":
+			return ss.recordGreeting(ctx, greetTemp, "sound:vm-rec-temp")
+		case "2":
+			name := greetingName(ss.box, greetTemp)
+			if err := ss.c.Client().Recordings().DeleteStored(ctx, name); err != nil && !errors.Is(err, ari.ErrNotFound) {
+				return fmt.Errorf("voicemail %s: erase the temporary greeting: %w", ss.box, err)
+			}
+			ss.c.Trace(ctx, "voicemail", "temporary greeting erased for "+ss.box)
+			ss.log.InfoContext(ctx, "voicemail temporary greeting erased")
+			return ss.c.Play(ctx, ss.c.Caller, "sound:vm-tempremoved")
+		case "*", "#":
+			return nil
+		default:
+			if err := ss.c.Play(ctx, ss.c.Caller, "sound:vm-sorry"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // changePassword asks for a new password twice: digits only, at least

@@ -1,11 +1,15 @@
 // Package voicemail is Switchboard's voicemail (FC-VM-MAIN, FC-VM-MY, the
 // deposit behind busy/no-answer/DND, SYS-MWI and the e-mail notification of
-// P-SETTINGS). Messages are ARI recordings named vm-<box>-msg-<id> whose
-// metadata lives in the store; the menus follow Asterisk's Comedian Mail.
+// P-SETTINGS). Messages and greetings are ARI recordings in a folder per
+// mailbox (vm/<box>/msg-<id>, vm/<box>/greet-busy …); a message's folder
+// (new, old, work, family, friends) and the rest of its metadata live in the
+// store. The menus follow Asterisk's Comedian Mail.
 package voicemail
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -107,6 +111,7 @@ type Service struct {
 	mail     sync.WaitGroup
 	noMWI    atomic.Bool
 	sequence atomic.Uint64
+	tag      string
 }
 
 var _ feature.Voicemail = (*Service)(nil)
@@ -140,7 +145,11 @@ func New(o Options) (*Service, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Service{o: o, log: o.Logger.With("feature", "voicemail")}
+	var tag [3]byte
+	if _, err := rand.Read(tag[:]); err != nil {
+		return nil, fmt.Errorf("voicemail: process tag: %w", err)
+	}
+	s := &Service{o: o, log: o.Logger.With("feature", "voicemail"), tag: hex.EncodeToString(tag[:])}
 	s.lock.failures = map[string][]time.Time{}
 	s.lock.until = map[string]time.Time{}
 	return s, nil

@@ -1,0 +1,105 @@
+package voicemail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/switchboard-pbx/switchboard/ari"
+	"github.com/switchboard-pbx/switchboard/ari/core"
+	"github.com/switchboard-pbx/switchboard/store"
+)
+
+// forwardTries is how often the caller may enter a target mailbox.
+const forwardTries = 3
+
+// forward is message option 8 (Comedian's forward_message): "extension",
+// the mailbox number and #, checked (an extension with voicemail on, not the
+// caller's own); "that's not a valid extension" lets the caller try again.
+// The target's name (or its digits) confirms it, a copy of the message is
+// filed there as new, its lamp lights and its owner gets the e-mail.
+func (ss *session) forward(ctx context.Context, m *store.VoicemailMessage) error {
+	for try := 0; try < forwardTries; try++ {
+		to, err := ss.c.Collect(ctx, ss.c.Caller, core.CollectOptions{Prompt: []string{"sound:vm-extension"}})
+		if err != nil {
+			return err
+		}
+		if to == "" {
+			continue
+		}
+		target := ss.forwardTarget(ctx, to)
+		if target == nil {
+			ss.c.Trace(ctx, "voicemail", fmt.Sprintf("%s cannot forward to %q", ss.box, to))
+			if err := ss.c.Play(ctx, ss.c.Caller, "sound:pbx-invalid"); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := ss.c.Play(ctx, ss.c.Caller, ss.s.mailboxName(ctx, ss.c.Client(), to)); err != nil {
+			return err
+		}
+		if err := ss.copyMessage(ctx, m, target); err != nil {
+			ss.log.ErrorContext(ctx, "voicemail forward failed", "to", to, "err", err)
+			return ss.c.Play(ctx, ss.c.Caller, "sound:vm-sorry")
+		}
+		ss.c.Trace(ctx, "voicemail", fmt.Sprintf("%s forwarded message %d to %s", ss.box, m.ID, to))
+		return ss.c.Play(ctx, ss.c.Caller, "sound:vm-msgforwarded")
+	}
+	return nil
+}
+
+// forwardTarget is the extension to forward to when number names another
+// extension whose mailbox is on, else nil.
+func (ss *session) forwardTarget(ctx context.Context, number string) *store.Extension {
+	for _, r := range number {
+		if r < '0' || r > '9' {
+			return nil
+		}
+	}
+	if number == ss.box {
+		return nil
+	}
+	ext, err := ss.env.Directory.Extension(ctx, number)
+	if err != nil || !ext.VoicemailEnabled {
+		return nil
+	}
+	return ext
+}
+
+// mailboxName is how a mailbox is said: its recorded name, else its digits.
+func (s *Service) mailboxName(ctx context.Context, c *ari.Client, mailbox string) string {
+	if ok, err := storedRecording(ctx, c, greetingName(mailbox, greetName)); err == nil && ok {
+		return "recording:" + greetingName(mailbox, greetName)
+	}
+	return "digits:" + mailbox
+}
+
+// copyMessage files a copy of m in target's mailbox as a new message with
+// m's caller and time: the recording is copied in Asterisk, then the record
+// is written (the copy is removed again when that fails), then the target's
+// lamp and e-mail follow.
+func (ss *session) copyMessage(ctx context.Context, m *store.VoicemailMessage, target *store.Extension) error {
+	s, c := ss.s, ss.c
+	src := s.recordingName(m)
+	dst := s.messageName(target.Number, c.Now())
+	if _, err := c.Client().Recordings().CopyStored(ctx, src, ari.RecordingCopyStoredParams{DestinationRecordingName: dst}); err != nil {
+		return fmt.Errorf("voicemail: copy %s to %s: %w", src, dst, err)
+	}
+	fctx := context.WithoutCancel(ctx)
+	cp := &store.VoicemailMessage{
+		Mailbox: target.Number, CallerNumber: m.CallerNumber, CallerName: m.CallerName,
+		ReceivedAt: m.ReceivedAt, DurationSec: m.DurationSec, Folder: store.FolderNew, FilePath: s.filePath(dst),
+	}
+	if err := s.o.Messages.Create(fctx, cp); err != nil {
+		if derr := c.Client().Recordings().DeleteStored(fctx, dst); derr != nil && !errors.Is(derr, ari.ErrNotFound) {
+			err = errors.Join(err, derr)
+		}
+		return fmt.Errorf("voicemail: file the copy for %s: %w", target.Number, err)
+	}
+	ss.log.InfoContext(ctx, "voicemail forwarded", "from", m.Mailbox, "to", target.Number, "recording", dst)
+	s.UpdateMWI(fctx, c.Client(), target.Number)
+	if target.Email != "" && s.o.SMTP != nil {
+		s.sendLater(c.Client(), target, *cp, dst)
+	}
+	return nil
+}
