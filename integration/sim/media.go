@@ -59,11 +59,11 @@ func (s *Server) heardByLocked(c *channel, seen visit) map[string]bool {
 			out[k] = true
 		}
 	}
-	for k := range mediaOn(c.playQueue, c.moh) {
+	for k := range s.audibleMediaLocked(c.playQueue, c.moh) {
 		out[k] = true
 	}
 	if b := c.bridge; b != nil {
-		for k := range mediaOn(b.playQueue, b.moh) {
+		for k := range s.audibleMediaLocked(b.playQueue, b.moh) {
 			out[k] = true
 		}
 		native := b.native()

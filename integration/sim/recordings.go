@@ -149,6 +149,8 @@ func (s *Server) finishRecordingLocked(r *liveRecording, state string) {
 		_ = os.Remove(path)
 	} else if err := writeWAV(path, elapsed, r.sources); err != nil {
 		s.log.Error("write recording", "name", r.name, "err", err)
+	} else {
+		s.setRecordingSourcesLocked(r.name, r.sources)
 	}
 	j := r.json()
 	secs := int(math.Round(elapsed.Seconds()))
@@ -310,9 +312,34 @@ func (s *Server) storedRecordingLocked(name string) (storedRecordingJSON, string
 	return storedRecordingJSON{}, "", fmt.Errorf("recording %q: %w", name, ErrNotFound)
 }
 
-// copyStoredLocked writes data as the stored recording dst, creating the
-// subfolders its name asks for (POST /recordings/stored/{name}/copy).
-func (s *Server) copyStoredLocked(dst, format string, data []byte) error {
+// setRecordingSourcesLocked remembers what a stored recording was made
+// from, so that playing it back sounds like it (see audibleMediaLocked).
+func (s *Server) setRecordingSourcesLocked(name string, sources []string) {
+	if s.recSrc == nil {
+		s.recSrc = map[string][]string{}
+	}
+	s.recSrc[name] = sources
+}
+
+// audibleMediaLocked is mediaOn plus, while a recording plays, the send
+// labels it was recorded from: a recording of a 1000 Hz tone played back
+// is heard as "1000Hz" too, as a real phone would hear it.
+func (s *Server) audibleMediaLocked(queue []*playback, moh string) map[string]bool {
+	out := mediaOn(queue, moh)
+	for k := range out {
+		if name, ok := strings.CutPrefix(k, "recording:"); ok {
+			for _, l := range s.recSrc[name] {
+				out[l] = true
+			}
+		}
+	}
+	return out
+}
+
+// copyStoredLocked writes data (the recording src) as the stored recording
+// dst, creating the subfolders its name asks for (POST
+// /recordings/stored/{name}/copy).
+func (s *Server) copyStoredLocked(src, dst, format string, data []byte) error {
 	p := s.recordingPath(dst, format)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("recording folder of %s: %w", dst, err)
@@ -320,5 +347,6 @@ func (s *Server) copyStoredLocked(dst, format string, data []byte) error {
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", p, err)
 	}
+	s.setRecordingSourcesLocked(dst, s.recSrc[src])
 	return nil
 }

@@ -79,3 +79,33 @@ func TestStoredRecordingNamesCannotLeaveTheRecordingFolder(t *testing.T) {
 		}
 	}
 }
+
+func TestPlayingARecordingBackSoundsLikeWhatWasRecorded(t *testing.T) {
+	e := newTestEnv(t, Options{})
+	dev := e.register("201", "desk")[0]
+	dev.Send("1000Hz")
+	e.connect("switchboard")
+	a, _ := e.s.Phone("201").Devices()[0].Dial("300")
+	e.do("POST", "/channels/"+a.ChannelID()+"/answer", nil, nil)
+	e.do("POST", "/channels/"+a.ChannelID()+"/record", q("name", "vm/201/msg-1", "format", "wav", "terminateOn", "#"), nil)
+	e.advance(2 * time.Second)
+	_ = a.SendDTMF("#")
+	e.waitEvent("RecordingFinished", "")
+	e.do("POST", "/recordings/stored/vm%2F201%2Fmsg-1/copy", q("destinationRecordingName", "vm/202/msg-9"), nil)
+	dev.Send("")
+	for _, name := range []string{"vm/201/msg-1", "vm/202/msg-9"} {
+		if st, _ := e.do("POST", "/channels/"+a.ChannelID()+"/play/pb-"+filepath.Base(name), q("media", "recording:"+name), nil); st != 201 {
+			t.Fatalf("play %s: %d", name, st)
+		}
+		e.waitEvent("PlaybackStarted", "")
+		hears := a.Hears()
+		if len(hears) != 2 || hears[0] != "1000Hz" || hears[1] != "recording:"+name {
+			t.Errorf("while %s plays the phone hears %v, want the 1000 Hz it was recorded from", name, hears)
+		}
+		e.advance(2 * time.Second)
+		e.waitEvent("PlaybackFinished", "")
+	}
+	if hears := a.Hears(); len(hears) != 0 {
+		t.Errorf("after the playbacks the phone hears %v", hears)
+	}
+}

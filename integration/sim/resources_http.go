@@ -117,7 +117,7 @@ func (s *Server) routeMedia(mux *http.ServeMux) {
 		}
 		data, err := os.ReadFile(path)
 		if err == nil {
-			err = s.copyStoredLocked(dst, rec.Format, data)
+			err = s.copyStoredLocked(rec.Name, dst, rec.Format, data)
 		}
 		if err != nil {
 			writeErr(w, fmt.Errorf("copy recording: %w", err), recNotFound)

@@ -79,6 +79,7 @@ type Server struct {
 	bridges   map[string]*bridge
 	playbacks map[string]*playback
 	liveRecs  map[string]*liveRecording
+	recSrc    map[string][]string // stored recording -> the send labels it was made from
 	apps      map[string]*application
 	endpoints map[string]*endpoint                // by resource name, e.g. "201"
 	config    map[string]map[string][]configField // "res_pjsip/endpoint" -> id -> fields
