@@ -165,6 +165,15 @@ func Start(t testing.TB, mutate func(*asteriskconf.Params)) *Instance {
 	return in
 }
 
+// PID is the running Asterisk's process id (0 when it is not running), for
+// tests that measure its CPU time.
+func (in *Instance) PID() int {
+	if in.cmd == nil || in.cmd.Process == nil || in.stopped {
+		return 0
+	}
+	return in.cmd.Process.Pid
+}
+
 // Log returns messages.log so far.
 func (in *Instance) Log() string {
 	b, _ := os.ReadFile(filepath.Join(in.LogDir, "messages.log"))

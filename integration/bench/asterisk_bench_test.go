@@ -2,19 +2,28 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/switchboard-pbx/switchboard/ari"
 	asteriskconf "github.com/switchboard-pbx/switchboard/asterisk-conf"
@@ -44,11 +53,30 @@ const (
 // Stasis app: extension 200 (a SIPp UAC) calls extensions 300-579 in turn
 // (all registered with one SIPp UAS as their phone, which rings and answers
 // at once; the app gives no call waiting, so a callee must be free) at 70
-// calls/s for 10 s, each call held 0.5 s. inv180-ms is the callers' mean time from the authenticated INVITE
-// to 180 Ringing (Asterisk hands the call to the app, which asks for ringing
-// before dialling 201). Skipped unless SWITCHBOARD_ASTERISK names the binary;
-// run with -benchtime=1x.
-func BenchmarkSIPpThroughApp(b *testing.B) {
+// calls/s for 10 s, each call held 0.5 s. inv180-ms is the callers' mean time
+// from the authenticated INVITE to 180 Ringing (Asterisk hands the call to
+// the app, which asks for ringing before dialling the callee). The run also
+// breaks the time down (see sippSpy) and reports the CPU Asterisk and this
+// process used. Skipped unless SWITCHBOARD_ASTERISK names the binary; run
+// with -benchtime=1x. SWITCHBOARD_BENCH_DISALLOW (comma-separated event
+// types, "-" for none) replaces the app's event filter, for A/B runs.
+func BenchmarkSIPpThroughApp(b *testing.B) { benchSIPp(b, throughApp) }
+
+// BenchmarkSIPpPlainDialplan is the research's baseline on this machine: the
+// same SIPp callers and callee and the same rendered configuration, but the
+// caller's endpoint dials in a plain dialplan context (Dial(PJSIP/${EXTEN}))
+// and no app is connected: Asterisk relays the callee's 180.
+func BenchmarkSIPpPlainDialplan(b *testing.B) { benchSIPp(b, plainDialplan) }
+
+// sippMode says what answers the callers' INVITEs.
+type sippMode int
+
+const (
+	throughApp    sippMode = iota // Stasis(switchboard,phone,...) and the whole PBX
+	plainDialplan                 // Dial() in the dialplan, no app
+)
+
+func benchSIPp(b *testing.B, mode sippMode) {
 	if os.Getenv(asterisktest.EnvBinary) == "" {
 		b.Skip("SWITCHBOARD_ASTERISK is not set: no real Asterisk to measure")
 	}
@@ -56,14 +84,14 @@ func BenchmarkSIPpThroughApp(b *testing.B) {
 		b.Skip("sipp is not installed")
 	}
 	for n := 0; n < b.N; n++ {
-		mean, ok, failed := sippRun(b)
+		mean, ok, failed := sippRun(b, mode)
 		b.ReportMetric(mean, "inv180-ms")
 		b.ReportMetric(float64(ok), "calls-ok")
 		b.ReportMetric(float64(failed), "calls-failed")
 	}
 }
 
-func sippRun(b *testing.B) (meanMS float64, ok, failed int) {
+func sippRun(b *testing.B, mode sippMode) (meanMS float64, ok, failed int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	ast := asterisktest.Start(b, func(p *asteriskconf.Params) {
@@ -80,8 +108,92 @@ func sippRun(b *testing.B) (meanMS float64, ok, failed int) {
 		b.Fatal(err)
 	}
 	p := ast.Params
+	spy := newSIPpSpy()
 	client := ari.New(ari.Options{BaseURL: ast.ARIURL, Username: p.ARIUser, Password: p.ARIPassword,
-		Application: p.App, Logger: quietLogger()})
+		Application: p.App, Logger: quietLogger(), HTTPClient: spy.httpClient()})
+	callees := provisionSIPp(ctx, b, st, client)
+	if mode == plainDialplan {
+		plainContext(ctx, b, ast, client)
+	} else {
+		so := ari.StreamOptions{Dialer: spy.dialer()}
+		if v := os.Getenv("SWITCHBOARD_BENCH_DISALLOW"); v != "" {
+			so.Disallowed = []string{}
+			if v != "-" {
+				so.Disallowed = strings.Split(v, ",")
+			}
+			b.Logf("event filter for this run: disallowed %v", so.Disallowed)
+		}
+		app, err := pbx.New(ctx, pbx.Options{Store: st, Client: client, Clock: clock.Real{}, Logger: quietLogger(), Stream: so})
+		if err != nil {
+			b.Fatal(err)
+		}
+		runCtx, stop := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- app.Run(runCtx) }()
+		defer func() { stop(); <-done }()
+		select {
+		case <-app.Engine().Ready():
+		case <-time.After(10 * time.Second):
+			b.Fatal("the PBX never connected to Asterisk")
+		}
+	}
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "callees.csv"), []byte(callees), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	asterisk := net.JoinHostPort(p.SIPBindAddr, strconv.Itoa(p.SIPUDPPort))
+	calleePort := freeUDPPort(b)
+	callee := sipp(ctx, dir, "-sf", testdata("callee.xml"), "-trace_err", "-trace_msg", "-i", "127.0.0.1", "-p", strconv.Itoa(calleePort), asterisk)
+	if err := callee.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = callee.Process.Kill(); _ = callee.Wait() }()
+	if err := registerCallees(ctx, dir, asterisk, calleePort); err != nil {
+		b.Fatal(err)
+	}
+	spy.reset()
+	load := loadAvg()
+	cpu := startCPU(ast.PID())
+	b.ResetTimer()
+	caller := sipp(ctx, dir, "-sf", testdata("caller.xml"), "-inf", "callees.csv", "-i", "127.0.0.1", "-p", strconv.Itoa(freeUDPPort(b)),
+		"-au", sippCaller, "-ap", sippPassword+sippCaller, "-key", "caller", sippCaller,
+		"-r", strconv.Itoa(sippRate), "-m", strconv.Itoa(sippRate*sippSeconds), "-l", strconv.Itoa(4*sippRate),
+		"-trace_rtt", "-rtt_freq", "1", "-trace_stat", "-stf", filepath.Join(dir, "stat.csv"), "-fd", "1",
+		"-trace_err", "-timeout", "60s", "-timeout_error", asterisk)
+	out, runErr := caller.CombinedOutput()
+	b.StopTimer()
+	cpu.report(b)
+	b.Logf("load average before the run %s, after %s", load, loadAvg())
+	if mode == throughApp {
+		spy.report(b, sippRate*sippSeconds)
+	}
+	meanMS, n, err := meanRTT(dir)
+	if err != nil {
+		b.Fatalf("%v (sipp: %v)\n%s", err, runErr, lastLines(out, 30))
+	}
+	if vals, err := rtts(dir); err == nil {
+		sorted := slices.Clone(vals)
+		slices.Sort(sorted)
+		b.ReportMetric(sorted[len(sorted)/2], "inv180-p50-ms")
+		b.ReportMetric(sorted[len(sorted)*99/100], "inv180-p99-ms")
+		half := len(vals) / 2
+		b.Logf("INVITE→180 p50 %.1f ms, p99 %.1f ms; mean of the first half of the calls %.1f ms, of the second %.1f ms",
+			sorted[len(sorted)/2], sorted[len(sorted)*99/100], avg(vals[:half]), avg(vals[half:]))
+	}
+	ok, failed, err = callCounts(filepath.Join(dir, "stat.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if failed > 0 {
+		logFailures(b, ast, dir)
+	}
+	b.Logf("sipp: %d calls ok, %d failed, %d INVITE→180 samples, mean %.2f ms (exit: %v)", ok, failed, n, meanMS, runErr)
+	return meanMS, ok, failed
+}
+
+// provisionSIPp creates the caller and callee extensions in the store and in
+// Asterisk and returns SIPp's injection file of callees.
+func provisionSIPp(ctx context.Context, b *testing.B, st *store.Store, client *ari.Client) string {
 	prov := provision.New(client, provision.Options{})
 	exts := []string{sippCaller}
 	callees := "SEQUENTIAL\n"
@@ -100,83 +212,38 @@ func sippRun(b *testing.B) (meanMS float64, ok, failed int) {
 		// One SIPp UAS is every callee's phone, but each REGISTER comes
 		// from a short SIPp run on its own port: keep the advertised
 		// contact (the UAS) instead of the source port, and do not qualify.
-		if _, err := client.Asterisk().UpdateObject(ctx, "res_pjsip", "endpoint", n, ari.AsteriskUpdateObjectParams{
-			Fields: []ari.ConfigTuple{{Attribute: "rewrite_contact", Value: "no"}}}); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := client.Asterisk().UpdateObject(ctx, "res_pjsip", "aor", n, ari.AsteriskUpdateObjectParams{
-			Fields: []ari.ConfigTuple{{Attribute: "qualify_frequency", Value: "0"}}}); err != nil {
-			b.Fatal(err)
-		}
+		updateObject(ctx, b, client, "endpoint", n, "rewrite_contact", "no")
+		updateObject(ctx, b, client, "aor", n, "qualify_frequency", "0")
 	}
-	app, err := pbx.New(ctx, pbx.Options{Store: st, Client: client, Clock: clock.Real{}, Logger: quietLogger()})
-	if err != nil {
-		b.Fatal(err)
+	return callees
+}
+
+func updateObject(ctx context.Context, b *testing.B, client *ari.Client, typ, id, attr, value string) {
+	if _, err := client.Asterisk().UpdateObject(ctx, "res_pjsip", typ, id, ari.AsteriskUpdateObjectParams{
+		Fields: []ari.ConfigTuple{{Attribute: attr, Value: value}}}); err != nil {
+		b.Fatalf("%s %s: %s=%s: %v", typ, id, attr, value, err)
 	}
-	runCtx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- app.Run(runCtx) }()
-	defer func() { stop(); <-done }()
-	select {
-	case <-app.Engine().Ready():
-	case <-time.After(10 * time.Second):
-		b.Fatal("the PBX never connected to Asterisk")
+}
+
+// plainContext moves the caller's endpoint to a dialplan context that dials
+// the callee directly, without the app.
+func plainContext(ctx context.Context, b *testing.B, ast *asterisktest.Instance, client *ari.Client) {
+	ast.CLI(b, "dialplan add extension _X.,1,Dial(PJSIP/${EXTEN},30) into bench-plain replace")
+	updateObject(ctx, b, client, "endpoint", sippCaller, "context", "bench-plain")
+}
+
+func logFailures(b *testing.B, ast *asterisktest.Instance, dir string) {
+	errs, _ := filepath.Glob(filepath.Join(dir, "*_errors.log"))
+	for _, e := range errs {
+		text, _ := os.ReadFile(e)
+		b.Logf("%s (start):\n%s", filepath.Base(e), firstLines(text, 40))
 	}
-	dir := b.TempDir()
-	for name, text := range map[string]string{"callees.csv": callees} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
-			b.Fatal(err)
-		}
+	if msgs, _ := filepath.Glob(filepath.Join(dir, "callee_*_messages.log")); len(msgs) > 0 {
+		text, _ := os.ReadFile(msgs[0])
+		b.Logf("callee messages (start):\n%s", firstLines(text, 60))
 	}
-	asterisk := net.JoinHostPort(p.SIPBindAddr, strconv.Itoa(p.SIPUDPPort))
-	calleePort := freeUDPPort(b)
-	callee := sipp(ctx, dir, "-sf", testdata("callee.xml"), "-trace_err", "-trace_msg", "-i", "127.0.0.1", "-p", strconv.Itoa(calleePort), asterisk)
-	if err := callee.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = callee.Process.Kill(); _ = callee.Wait() }()
-	if err := registerCallees(ctx, dir, asterisk, calleePort); err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	caller := sipp(ctx, dir, "-sf", testdata("caller.xml"), "-inf", "callees.csv", "-i", "127.0.0.1", "-p", strconv.Itoa(freeUDPPort(b)),
-		"-au", sippCaller, "-ap", sippPassword+sippCaller, "-key", "caller", sippCaller,
-		"-r", strconv.Itoa(sippRate), "-m", strconv.Itoa(sippRate*sippSeconds), "-l", strconv.Itoa(4*sippRate),
-		"-trace_rtt", "-rtt_freq", "1", "-trace_stat", "-stf", filepath.Join(dir, "stat.csv"), "-fd", "1",
-		"-trace_err", "-timeout", "60s", "-timeout_error", asterisk)
-	out, runErr := caller.CombinedOutput()
-	b.StopTimer()
-	meanMS, n, err := meanRTT(dir)
-	if err != nil {
-		b.Fatalf("%v (sipp: %v)\n%s", err, runErr, lastLines(out, 30))
-	}
-	if vals, err := rtts(dir); err == nil {
-		sorted := slices.Clone(vals)
-		slices.Sort(sorted)
-		b.ReportMetric(sorted[len(sorted)/2], "inv180-p50-ms")
-		half := len(vals) / 2
-		b.Logf("INVITE→180 p50 %.1f ms, p99 %.1f ms; mean of the first half of the calls %.1f ms, of the second %.1f ms",
-			sorted[len(sorted)/2], sorted[len(sorted)*99/100], avg(vals[:half]), avg(vals[half:]))
-	}
-	ok, failed, err = callCounts(filepath.Join(dir, "stat.csv"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if failed > 0 {
-		errs, _ := filepath.Glob(filepath.Join(dir, "*_errors.log"))
-		for _, e := range errs {
-			text, _ := os.ReadFile(e)
-			b.Logf("%s (start):\n%s", filepath.Base(e), firstLines(text, 40))
-		}
-		if msgs, _ := filepath.Glob(filepath.Join(dir, "callee_*_messages.log")); len(msgs) > 0 {
-			text, _ := os.ReadFile(msgs[0])
-			b.Logf("callee messages (start):\n%s", firstLines(text, 60))
-		}
-		b.Logf("aor 300:\n%s", ast.CLI(b, "pjsip show aor 300"))
-		b.Logf("Asterisk warnings (first 20):\n%s", strings.Join(ast.Problems()[:min(20, len(ast.Problems()))], "\n"))
-	}
-	b.Logf("sipp: %d calls ok, %d failed, %d INVITE→180 samples, mean %.2f ms (exit: %v)", ok, failed, n, meanMS, runErr)
-	return meanMS, ok, failed
+	b.Logf("aor 300:\n%s", ast.CLI(b, "pjsip show aor 300"))
+	b.Logf("Asterisk warnings (first 20):\n%s", strings.Join(ast.Problems()[:min(20, len(ast.Problems()))], "\n"))
 }
 
 // registerCallees registers every callee extension with its contact at the
@@ -320,4 +387,315 @@ func avg(v []float64) float64 {
 		sum += x
 	}
 	return sum / float64(len(v))
+}
+
+// sippSpy breaks INVITE→180 down for the calls through the app. It sees the
+// app's event WebSocket below gorilla (a net.Conn that parses the server's
+// frames as they are read: arrival time, Asterisk's timestamp and the
+// channel's creation time of every caller's StasisStart, and the event
+// count per type) and its REST requests (when each POST .../ring was sent
+// and answered). Per call:
+//
+//	created → StasisStart   Asterisk: channel created (after the
+//	                        authenticated INVITE) to the Stasis event
+//	StasisStart → arrival   Asterisk's event queue and the WebSocket
+//	arrival → ring sent     the app's own work before asking for ringing
+//	ring sent → answered    Asterisk's handling of POST /ring
+//
+// Asterisk's times have a resolution of 1 ms.
+type sippSpy struct {
+	mu     sync.Mutex
+	starts []stasisSeen
+	rings  map[string][2]time.Time
+	types  map[string]int
+	frames int
+	bytes  int
+	// rest sums the time of every REST request by operation
+	// ("POST /channels/{id}/ring"), waiting for a pooled connection included.
+	rest map[string]*restTime
+	odd  []byte // the first event whose type was not found
+}
+
+type restTime struct {
+	n   int
+	sum time.Duration
+	max time.Duration
+}
+
+type stasisSeen struct {
+	at    time.Time
+	frame []byte
+}
+
+func newSIPpSpy() *sippSpy {
+	s := &sippSpy{}
+	s.reset()
+	return s
+}
+
+func (s *sippSpy) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.starts, s.rings, s.types, s.rest = nil, map[string][2]time.Time{}, map[string]int{}, map[string]*restTime{}
+	s.frames, s.bytes = 0, 0
+}
+
+// httpClient is ari.New's default client with the ring requests timed.
+func (s *sippSpy) httpClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxConnsPerHost, tr.MaxIdleConnsPerHost, tr.MaxIdleConns = ari.DefaultMaxConns, ari.DefaultMaxConns, ari.DefaultMaxConns
+	tr.IdleConnTimeout = 90 * time.Second
+	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		rest, ring := strings.CutSuffix(r.URL.Path, "/ring")
+		sent := time.Now()
+		resp, err := tr.RoundTrip(r)
+		done := time.Now()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if ring && r.Method == http.MethodPost {
+			s.rings[path.Base(rest)] = [2]time.Time{sent, done}
+		}
+		op := r.Method + " " + operation(r.URL.Path)
+		t := s.rest[op]
+		if t == nil {
+			t = &restTime{}
+			s.rest[op] = t
+		}
+		t.n++
+		t.sum += done.Sub(sent)
+		t.max = max(t.max, done.Sub(sent))
+		return resp, err
+	})}
+}
+
+// operation turns an ARI path into its template: /ari/channels/X/ring ->
+// /channels/{id}/ring.
+func operation(p string) string {
+	parts := strings.Split(strings.TrimPrefix(p, "/ari"), "/")
+	for i := 2; i < len(parts); i += 2 {
+		parts[i] = "{id}"
+	}
+	return strings.Join(parts, "/")
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// dialer opens the event WebSocket over a spying connection.
+func (s *sippSpy) dialer() *websocket.Dialer {
+	return &websocket.Dialer{HandshakeTimeout: 10 * time.Second,
+		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return &spyConn{Conn: c, s: s}, nil
+		}}
+}
+
+// spyConn parses the WebSocket frames the server sends, after the HTTP
+// upgrade answer; the server never masks its frames.
+type spyConn struct {
+	net.Conn
+	s        *sippSpy
+	upgraded bool
+	buf      []byte
+}
+
+func (c *spyConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.consume(p[:n], time.Now())
+	}
+	return n, err
+}
+
+func (c *spyConn) consume(data []byte, at time.Time) {
+	c.buf = append(c.buf, data...)
+	if !c.upgraded {
+		i := bytes.Index(c.buf, []byte("\r\n\r\n"))
+		if i < 0 {
+			return
+		}
+		c.upgraded, c.buf = true, c.buf[i+4:]
+	}
+	for len(c.buf) >= 2 {
+		hdr, size := 2, int(c.buf[1]&0x7f)
+		switch size {
+		case 126:
+			if len(c.buf) < 4 {
+				return
+			}
+			hdr, size = 4, int(binary.BigEndian.Uint16(c.buf[2:4]))
+		case 127:
+			if len(c.buf) < 10 {
+				return
+			}
+			hdr, size = 10, int(binary.BigEndian.Uint64(c.buf[2:10]))
+		}
+		if len(c.buf) < hdr+size {
+			return
+		}
+		if c.buf[0]&0x0f == 1 { // text: one event
+			c.s.event(c.buf[hdr:hdr+size], at)
+		}
+		c.buf = c.buf[hdr+size:]
+	}
+}
+
+// event counts one event; a StasisStart is kept for the report. Asterisk
+// writes "type" first.
+func (s *sippSpy) event(frame []byte, at time.Time) {
+	typ := ""
+	if rest, ok := bytes.CutPrefix(frame, []byte(`{"type":"`)); ok {
+		if i := bytes.IndexByte(rest, '"'); i > 0 {
+			typ = string(rest[:i])
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.frames++
+	s.bytes += len(frame)
+	s.types[typ]++
+	if typ == "" && s.odd == nil {
+		s.odd = bytes.Clone(frame[:min(len(frame), 200)])
+	}
+	if typ == "StasisStart" {
+		s.starts = append(s.starts, stasisSeen{at: at, frame: bytes.Clone(frame)})
+	}
+}
+
+// report logs and reports the breakdown of the calls that rang.
+func (s *sippSpy) report(b *testing.B, calls int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var created, queued, app, ring []float64
+	for _, st := range s.starts {
+		var ev struct {
+			Timestamp string   `json:"timestamp"`
+			Args      []string `json:"args"`
+			Channel   struct {
+				ID           string `json:"id"`
+				CreationTime string `json:"creationtime"`
+			} `json:"channel"`
+		}
+		if json.Unmarshal(st.frame, &ev) != nil || len(ev.Args) == 0 || ev.Args[0] != "phone" {
+			continue // a leg the app created
+		}
+		r, ok := s.rings[ev.Channel.ID]
+		cr, err1 := time.Parse(asteriskTime, ev.Channel.CreationTime)
+		ts, err2 := time.Parse(asteriskTime, ev.Timestamp)
+		if !ok || err1 != nil || err2 != nil {
+			continue
+		}
+		created = append(created, millis(ts.Sub(cr)))
+		queued = append(queued, millis(st.at.Sub(ts)))
+		app = append(app, millis(r[0].Sub(st.at)))
+		ring = append(ring, millis(r[1].Sub(r[0])))
+	}
+	if len(created) == 0 {
+		b.Logf("breakdown: no caller's StasisStart matched a ring request")
+		return
+	}
+	b.Logf("breakdown of %d calls, mean / p50 / p99 ms: created→StasisStart %s; StasisStart→arrival in the app %s; "+
+		"arrival→ring sent %s; ring sent→answered %s",
+		len(created), stats(created), stats(queued), stats(app), stats(ring))
+	b.ReportMetric(avg(queued), "event-delivery-ms")
+	b.ReportMetric(avg(app), "app-to-ring-ms")
+	b.ReportMetric(avg(ring), "ring-rest-ms")
+	b.ReportMetric(float64(s.frames)/float64(calls), "events/call")
+	type count struct {
+		typ string
+		n   int
+	}
+	var counts []count
+	for t, n := range s.types {
+		counts = append(counts, count{t, n})
+	}
+	slices.SortFunc(counts, func(a, b count) int { return b.n - a.n })
+	var parts []string
+	for _, c := range counts {
+		parts = append(parts, fmt.Sprintf("%s %d", c.typ, c.n))
+	}
+	b.Logf("events on the app's WebSocket: %d (%.1f a call, %d KB): %s",
+		s.frames, float64(s.frames)/float64(calls), s.bytes/1024, strings.Join(parts, ", "))
+	if s.odd != nil {
+		b.Logf("an event without a leading type: %q", s.odd)
+	}
+	var ops []string
+	for op, t := range s.rest {
+		ops = append(ops, fmt.Sprintf("%s: %d, mean %.1f ms, max %.0f ms", op, t.n, millis(t.sum)/float64(t.n), millis(t.max)))
+	}
+	slices.Sort(ops)
+	b.Logf("REST requests during the run (pool wait included):\n%s", strings.Join(ops, "\n"))
+}
+
+// asteriskTime is ARI's timestamp layout.
+const asteriskTime = "2006-01-02T15:04:05.000-0700"
+
+func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func stats(v []float64) string {
+	sorted := slices.Clone(v)
+	slices.Sort(sorted)
+	return fmt.Sprintf("%.2f / %.2f / %.2f", avg(v), sorted[len(sorted)/2], sorted[len(sorted)*99/100])
+}
+
+// cpuMeter measures the CPU time Asterisk and this process use during the
+// SIPp run.
+type cpuMeter struct {
+	pid        int
+	start      time.Time
+	ast, self0 time.Duration
+}
+
+func startCPU(pid int) *cpuMeter {
+	return &cpuMeter{pid: pid, start: time.Now(), ast: procCPU(pid), self0: selfCPU()}
+}
+
+func (m *cpuMeter) report(b *testing.B) {
+	wall := time.Since(m.start)
+	ast := procCPU(m.pid) - m.ast
+	self := selfCPU() - m.self0
+	pct := func(d time.Duration) float64 { return 100 * d.Seconds() / wall.Seconds() }
+	b.ReportMetric(pct(ast), "asterisk-cpu-%")
+	b.ReportMetric(pct(self), "app-cpu-%")
+	b.Logf("CPU during the SIPp run (%.1f s): Asterisk %.0f %%, this process (app + bench) %.0f %%",
+		wall.Seconds(), pct(ast), pct(self))
+}
+
+// procCPU is a process's user+system time from /proc/<pid>/stat.
+func procCPU(pid int) time.Duration {
+	text, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command (which may hold spaces): state is field 3,
+	// utime 14 and stime 15, in clock ticks (100 a second on Linux).
+	i := bytes.LastIndexByte(text, ')')
+	f := strings.Fields(string(text[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.Atoi(f[11])
+	s, _ := strconv.Atoi(f[12])
+	return time.Duration(u+s) * 10 * time.Millisecond
+}
+
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func loadAvg() string {
+	text, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(text))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
