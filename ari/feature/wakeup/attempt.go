@@ -5,20 +5,46 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/ari"
-	"github.com/switchboard-pbx/switchboard/ari/core"
 	"github.com/switchboard-pbx/switchboard/store"
 )
 
-// ChannelID is the deterministic id of a wakeup's n-th call: a restarted
-// app that tries the same attempt again gets 409 instead of ringing twice.
+// ChannelID is the deterministic id of the anchor channel of a wakeup's
+// n-th attempt: a restarted scheduler that tries the same attempt again gets
+// 409 instead of ringing twice.
 func ChannelID(id uint64, attempt int) string {
 	return fmt.Sprintf("wakeup-%d-%d", id, attempt)
 }
 
-// start originates one attempt of w and watches it on its own goroutine.
+// anchorEndpoint is the dial string of the anchor channel: a Local channel
+// that is created in Stasis and never dialled, so it runs no dialplan and
+// rings nothing. The attempt's call owns it as its "caller"; the devices are
+// the call's dialled legs.
+const anchorEndpoint = "Local/wakeup@stasis-failed"
+
+// anchorFormats are the codecs the devices' legs are offered (the legs take
+// the anchor's as their originator's); the phones' endpoints allow these.
+const anchorFormats = "ulaw,alaw,g722"
+
+// appArg is the Stasis argument after the tag: "<wakeup id>:<extension>".
+func appArg(id uint64, ext string) string {
+	return strconv.FormatUint(id, 10) + ":" + ext
+}
+
+// parseAppArg reads appArg's form.
+func parseAppArg(arg string) (uint64, string, error) {
+	idText, ext, ok := strings.Cut(arg, ":")
+	id, err := strconv.ParseUint(idText, 10, 64)
+	if !ok || err != nil || ext == "" {
+		return 0, "", fmt.Errorf("%w: %q", ErrBadID, arg)
+	}
+	return id, ext, nil
+}
+
+// start runs one attempt of w on its own goroutine.
 func (s *Scheduler) start(ctx context.Context, w store.WakeupCall) {
 	ch := ChannelID(w.ID, w.Attempts+1)
 	s.mu.Lock()
@@ -27,60 +53,64 @@ func (s *Scheduler) start(ctx context.Context, w store.WakeupCall) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		defer s.done(w.ID, ch)
+		defer s.done(w.ID)
 		s.attempt(ctx, w, ch)
 	}()
 }
 
 // done forgets a finished attempt and lets Run look at the store again.
-func (s *Scheduler) done(id uint64, ch string) {
+func (s *Scheduler) done(id uint64) {
 	s.mu.Lock()
 	delete(s.inFlight, id)
-	delete(s.answered, ch)
 	s.mu.Unlock()
 	s.Changed()
 }
 
-// attempt rings the extension and records an unanswered attempt; the
-// handler records answered ones.
+// attempt creates the attempt's anchor channel, whose call (Handler) rings
+// the extension's devices and records the outcome, and watches it until it
+// is gone. An attempt whose call vanished without recording an outcome (hung
+// up from outside, the app stopped mid-ring) counts as unanswered, so that a
+// wakeup is never tried more often than its retries allow.
 func (s *Scheduler) attempt(ctx context.Context, w store.WakeupCall, ch string) {
 	log := s.log.With("wakeup", w.ID, "extension", w.Extension, "channel", ch)
 	started := s.o.Clock.Now()
-	log.InfoContext(ctx, "ringing wakeup call", "at", w.At.In(s.zone(ctx)), "attempt", w.Attempts+1)
-	_, err := s.o.Client.Channels().OriginateWithID(ctx, ch, ari.ChannelOriginateWithIDParams{
-		Endpoint: "PJSIP/" + w.Extension, App: s.o.App, AppArgs: Tag + "," + strconv.FormatUint(w.ID, 10),
-		CallerID: CallerID, Timeout: int(s.o.RingTimeout / time.Second)})
+	log.InfoContext(ctx, "wakeup due", "at", w.At.In(s.zone(ctx)), "attempt", w.Attempts+1)
+	_, err := s.o.Client.Channels().Create(ctx, ari.ChannelCreateParams{
+		Endpoint: anchorEndpoint, App: s.o.App, AppArgs: Tag + "," + appArg(w.ID, w.Extension),
+		ChannelID: ch, Formats: anchorFormats,
+		Variables: map[string]any{"CALLERID(name)": callerName, "CALLERID(num)": callerNumber}})
 	switch {
 	case err == nil:
 	case errors.Is(err, ari.ErrConflict):
-		log.InfoContext(ctx, "wakeup call already ringing (started before a restart): watching it")
+		log.InfoContext(ctx, "wakeup attempt already running (started before a restart): watching it")
 	case ctx.Err() != nil:
 		return
 	default:
-		// 500 "Allocation failed" is an unregistered phone: unanswered.
-		log.InfoContext(ctx, "wakeup call could not ring", "err", err)
-		s.unanswered(ctx, w.ID, ch, started)
+		log.WarnContext(ctx, "cannot start the wakeup call", "err", err)
+		s.unanswered(ctx, w.ID, ch, started, "could not start")
 		return
 	}
-	if s.watch(ctx, ch) {
+	if !s.watch(ctx, ch) {
 		return
 	}
-	if ctx.Err() == nil {
-		s.unanswered(ctx, w.ID, ch, started)
+	pending, err := s.stillPending(ctx, w)
+	if err != nil {
+		log.WarnContext(ctx, "cannot check the wakeup after its call", "err", err)
+		return
+	}
+	if pending {
+		log.InfoContext(ctx, "wakeup call ended without an outcome")
+		s.unanswered(ctx, w.ID, ch, started, "call vanished")
 	}
 }
 
-// watch polls the channel until it was answered (true) or is gone (false).
-// A ringing originated channel is not in Stasis, so the core sees no
-// events for it; polling is the one signal that also works after a restart.
+// watch polls the anchor channel until it is gone (true) or ctx ends
+// (false). Polling also works for an attempt a previous scheduler started.
 func (s *Scheduler) watch(ctx context.Context, ch string) bool {
 	for {
-		if s.wasAnswered(ch) {
-			return true
-		}
 		_, err := s.o.Client.Channels().Get(ctx, ch)
 		if errors.Is(err, ari.ErrNotFound) {
-			return s.wasAnswered(ch)
+			return true
 		}
 		if err != nil && ctx.Err() == nil {
 			s.log.WarnContext(ctx, "cannot check wakeup call", "channel", ch, "err", err)
@@ -95,16 +125,25 @@ func (s *Scheduler) watch(ctx context.Context, ch string) bool {
 	}
 }
 
-func (s *Scheduler) wasAnswered(ch string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.answered[ch]
+// stillPending reports whether w is scheduled with no more attempts than
+// when its attempt began: nobody recorded the attempt's outcome.
+func (s *Scheduler) stillPending(ctx context.Context, w store.WakeupCall) (bool, error) {
+	ws, err := s.o.Store.ListScheduled(ctx, w.Extension)
+	if err != nil {
+		return false, fmt.Errorf("wakeup: list of %s: %w", w.Extension, err)
+	}
+	for _, x := range ws {
+		if x.ID == w.ID {
+			return x.Attempts == w.Attempts, nil
+		}
+	}
+	return false, nil
 }
 
 // unanswered records a failed attempt made at started: the store
 // reschedules it RetryEvery after that or, with no retry left, marks it
-// failed.
-func (s *Scheduler) unanswered(ctx context.Context, id uint64, ch string, started time.Time) {
+// failed. why says what happened (no answer, busy, …).
+func (s *Scheduler) unanswered(ctx context.Context, id uint64, ch string, started time.Time, why string) {
 	w, err := s.o.Store.RecordAttempt(ctx, id, started, false)
 	switch {
 	case errors.Is(err, store.ErrInvalid):
@@ -113,43 +152,10 @@ func (s *Scheduler) unanswered(ctx context.Context, id uint64, ch string, starte
 	case err != nil:
 		s.log.WarnContext(ctx, "cannot record wakeup attempt", "wakeup", id, "err", err)
 	case w.State == store.WakeupFailed:
-		s.log.InfoContext(ctx, "wakeup call unanswered: giving up", "wakeup", id, "channel", ch, "attempts", w.Attempts)
+		s.log.InfoContext(ctx, "wakeup not answered: giving up", "wakeup", id, "channel", ch,
+			"why", why, "attempts", w.Attempts)
 	default:
-		s.log.InfoContext(ctx, "wakeup call unanswered: retrying", "wakeup", id, "channel", ch,
-			"retry_at", w.At.In(s.zone(ctx)))
+		s.log.InfoContext(ctx, "wakeup not answered: retrying", "wakeup", id, "channel", ch,
+			"why", why, "retry_at", w.At.In(s.zone(ctx)))
 	}
-}
-
-// Handler serves answered wakeup calls: set it as core.Options.Tagged[Tag].
-func (s *Scheduler) Handler() core.Handler { return core.HandlerFunc(s.serve) }
-
-// serve records the answer and plays the wakeup message twice.
-func (s *Scheduler) serve(ctx context.Context, c *core.Call) error {
-	log := c.Log().With("feature", "wakeup")
-	id, err := strconv.ParseUint(c.Dialled, 10, 64)
-	if err != nil {
-		_ = c.Hangup(ctx, c.Caller, "normal")
-		return fmt.Errorf("%w: %q", ErrBadID, c.Dialled)
-	}
-	s.mu.Lock()
-	s.answered[c.Caller.ID] = true
-	s.mu.Unlock()
-	if _, err := s.o.Store.RecordAttempt(ctx, id, c.Now(), true); err != nil {
-		log.WarnContext(ctx, "cannot record answered wakeup", "wakeup", id, "err", err)
-	}
-	c.Trace(ctx, "wakeup", fmt.Sprintf("wakeup %d answered", id))
-	log.InfoContext(ctx, "wakeup call answered", "wakeup", id)
-	msg := append(append([]string{}, greeting...), SayTime(c.Now().In(s.zone(ctx)))...)
-	for range 2 {
-		if err := c.Play(ctx, c.Caller, msg...); err != nil {
-			return err
-		}
-		if err := c.Wait(ctx, time.Second); err != nil {
-			return err
-		}
-	}
-	if err := c.Play(ctx, c.Caller, "sound:goodbye"); err != nil {
-		return err
-	}
-	return c.Hangup(ctx, c.Caller, "normal")
 }

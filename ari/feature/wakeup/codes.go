@@ -1,16 +1,34 @@
 // Package wakeup is FC-WAKEUP: *55*MMDDHHMM# schedules a wakeup call (the
 // next such date and time in the system's time zone), *055# cancels all of
 // the caller's, *55# is a menu (1 add, 2 hear them, 3 cancel all, # exit).
-// A Scheduler running in the app rings the extension at the time, plays a
-// wakeup message when answered and tries once more 5 minutes later when not.
+//
+// A Scheduler running in the app starts each attempt at its time. An
+// attempt is a call of the core whose "caller" is an anchor channel (a Local
+// channel created in Stasis and never dialled, id ChannelID(wakeup,
+// attempt)); the Handler then rings the extension like a normal call: every
+// registered desk device and the browser at once, showing "Wakeup" <*55>;
+// the first to answer hears the message (twice, then goodbye) and the others
+// stop ringing (answered elsewhere).
+//
+// Unanswered (the ring time, 45 s, runs out), unreachable (no device
+// registered) and busy all count as one unanswered attempt, retried once 5
+// minutes after it was made. Busy means the extension is in a call when the
+// wakeup is due: a channel on its desk or browser endpoint (a call made,
+// taken or ringing), or Options.Presence reporting it. A wakeup never rings
+// into a call (no call waiting, no barging in): the user is plainly awake,
+// and the retry comes after the call is over; still busy at the retry, the
+// wakeup is given up like any twice-unanswered one.
+//
 // The wakeups live in the store, so they survive a restart: on start, one
 // overdue by at most Options.MaxLate (30 min) rings at once, an older one is
-// marked failed. Each attempt's channel id is ChannelID(wakeup, attempt), so
-// a restarted app that tries the same attempt gets 409 and only watches the
-// call already ringing.
+// marked failed. A restarted scheduler that finds an attempt's anchor still
+// there (409 on its deterministic id) only watches it; an attempt whose call
+// vanished without an outcome (the app stopped mid-ring) counts as
+// unanswered, so no wakeup is tried more often than its retries allow.
 //
 // Wiring: Register(router, sched) for the codes, core.Options.Tagged[Tag] =
-// sched.Handler() for the calls, and go sched.Run(ctx).
+// sched.Handler() for the attempts, Options.Presence = the router's
+// feature.Env.Presence, and go sched.Run(ctx).
 package wakeup
 
 import (

@@ -27,7 +27,7 @@ func TestMenuAddsAfterAnInvalidDateListsAndCancelsAll(t *testing.T) {
 	if n := len(r.wakeups("101")); n != 0 {
 		t.Errorf("%d wakeups left after menu option 3", n)
 	}
-	r.WaitIdle()
+	r.idle()
 }
 
 func TestMenuHangsUpAfterThreeSilentRounds(t *testing.T) {
@@ -38,5 +38,5 @@ func TestMenuHangsUpAfterThreeSilentRounds(t *testing.T) {
 	if n := count(out, "sound:vm-toenternumber"); n != 3 {
 		t.Errorf("menu played %d times, want 3", n)
 	}
-	r.WaitIdle()
+	r.idle()
 }

@@ -47,7 +47,7 @@ func TestRestartWhileRingingDoesNotCallTwice(t *testing.T) {
 	if n := len(r.wakeups("101")); n != 0 {
 		t.Errorf("%d wakeups still scheduled after the answer", n)
 	}
-	r.WaitIdle()
+	r.idle()
 }
 
 func TestOriginateOfAnExistingChannelIDIsAConflict(t *testing.T) {
@@ -102,5 +102,5 @@ func TestUnregisteredPhoneCountsAsUnansweredAndIsRetried(t *testing.T) {
 	if got := heard(in); !inOrder(got, []string{"sound:hello", "sound:time", "sound:is", "number:7", "sound:digits/oh", "number:5"}) {
 		t.Errorf("heard %v, want the message with the time 7:05", got)
 	}
-	r.WaitIdle()
+	r.idle()
 }

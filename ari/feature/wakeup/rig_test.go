@@ -265,3 +265,13 @@ func (r *rig) eventually(what string, cond func() bool) {
 		time.Sleep(2 * time.Millisecond)
 	}
 }
+
+// idle waits until nothing is left in the simulator and no call runs. A
+// wakeup attempt's anchor is a Local pair whose second half lingers a moment
+// of clock time after the first is hung up (as in Asterisk's traces), so the
+// clock moves on a second first.
+func (r *rig) idle() {
+	r.T.Helper()
+	r.Advance(time.Second)
+	r.WaitIdle()
+}

@@ -9,12 +9,14 @@ import (
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/ari"
+	"github.com/switchboard-pbx/switchboard/ari/feature"
 	"github.com/switchboard-pbx/switchboard/internal/clock"
 	"github.com/switchboard-pbx/switchboard/store"
 )
 
 // Tag is the core.Options.Tagged key of wakeup calls: the scheduler
-// originates them with appArgs "wakeup,<wakeup id>".
+// creates each attempt's anchor channel with appArgs
+// "wakeup,<wakeup id>:<extension>".
 const Tag = "wakeup"
 
 // Defaults of Options.
@@ -23,8 +25,10 @@ const (
 	DefaultMaxLate     = 30 * time.Minute
 	DefaultRescan      = time.Minute
 	DefaultPoll        = time.Second
-	// CallerID is what the woken extension sees.
-	CallerID = `"Wakeup" <*55>`
+	// CallerID is what every ringing device of the woken extension shows.
+	CallerID     = `"` + callerName + `" <` + callerNumber + `>`
+	callerName   = "Wakeup"
+	callerNumber = "*55"
 	// Retries is how often an unanswered wakeup is tried again (FEATURES.md:
 	// one retry), RetryEvery how long after the attempt.
 	Retries    = 1
@@ -83,20 +87,26 @@ type Options struct {
 	// Rescan: the store is re-read at least this often, for wakeups added
 	// elsewhere (portal, REST) without Changed (default 1 min).
 	Rescan time.Duration
-	// Poll is how often a ringing wakeup call's channel is checked (default 1 s).
+	// Poll is how often a running attempt's anchor channel is checked
+	// (default 1 s).
 	Poll time.Duration
+	// Presence, when set, is the call flow's tracker of extensions in a
+	// call (feature.Env.Presence): an extension it reports busy is not rung,
+	// and a woken extension counts as in a call while the message plays.
+	// Without it, busy is judged from the channels of the extension's
+	// endpoints alone.
+	Presence *feature.Presence
 }
 
 // Scheduler rings extensions at their wakeup times. Run drives it; Handler
-// serves the answered calls; Register serves the codes.
+// runs each attempt's call; Register serves the codes.
 type Scheduler struct {
 	o       Options
 	log     *slog.Logger
 	changed chan struct{}
 
 	mu       sync.Mutex
-	inFlight map[uint64]string // wakeup id -> channel id of the ringing attempt
-	answered map[string]bool   // channel id -> answered
+	inFlight map[uint64]string // wakeup id -> anchor channel id of the running attempt
 	wg       sync.WaitGroup
 }
 
@@ -130,7 +140,7 @@ func NewScheduler(o Options) (*Scheduler, error) {
 		o.Poll = DefaultPoll
 	}
 	return &Scheduler{o: o, log: o.Logger.With("feature", "wakeup"), changed: make(chan struct{}, 1),
-		inFlight: map[uint64]string{}, answered: map[string]bool{}}, nil
+		inFlight: map[uint64]string{}}, nil
 }
 
 // zone is the time zone wakeup times are read and spoken in.
