@@ -9,10 +9,11 @@ import (
 )
 
 // SaveLive writes what changed in calls since their last save, all in one
-// transaction with few statements: one INSERT per new record, one
-// multi-row INSERT each for the new legs, call-log entries and trace steps
-// of all the calls, and an UPDATE per changed record, per call's log
-// entries and per group of legs that changed alike. Nothing is read back.
+// transaction with a few statements whatever the number of calls: one
+// multi-row INSERT each for the new records (one per record on MySQL), legs,
+// call-log entries and trace steps, and one UPDATE each (CASE per row) for
+// the changed records, call-log entries and legs. Nothing is read back but
+// the new records' ids.
 //
 // If the transaction fails, it is rolled back and every call is saved again
 // in a transaction of its own, so a call that cannot be written fails alone:
@@ -33,13 +34,14 @@ func (r *CallRepo) SaveLive(ctx context.Context, calls []*LiveCall) error {
 	if err != nil {
 		return fmt.Errorf("store: save calls: %w", err)
 	}
-	err = saveLiveTx(ctx, sqlDB, todo)
+	sqlite := r.s.driver == DriverSQLite
+	err = saveLiveTx(ctx, sqlDB, sqlite, todo)
 	if err == nil || ctx.Err() != nil {
 		return err
 	}
 	var errs []error
 	for _, lc := range todo {
-		if err := saveLiveTx(ctx, sqlDB, []*LiveCall{lc}); err != nil {
+		if err := saveLiveTx(ctx, sqlDB, sqlite, []*LiveCall{lc}); err != nil {
 			if ctx.Err() != nil {
 				return err
 			}
@@ -53,12 +55,12 @@ func (r *CallRepo) SaveLive(ctx context.Context, calls []*LiveCall) error {
 // saveLiveTx writes the calls' changes in one transaction and, once it has
 // committed, marks them saved. On failure nothing of the calls changes, so
 // they can be written again.
-func saveLiveTx(ctx context.Context, db *sql.DB, calls []*LiveCall) error {
+func saveLiveTx(ctx context.Context, db *sql.DB, sqlite bool, calls []*LiveCall) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: save calls: %w", wrap("begin", err))
 	}
-	w := liveWriter{ctx: ctx, tx: tx, calls: calls, ids: make([]uint64, len(calls))}
+	w := liveWriter{ctx: ctx, tx: tx, sqlite: sqlite, calls: calls, ids: make([]uint64, len(calls))}
 	if err := w.write(); err != nil {
 		_ = tx.Rollback()
 		return fmt.Errorf("store: save calls: %w", err)
@@ -88,18 +90,20 @@ type liveWriter struct {
 	tx    *sql.Tx
 	calls []*LiveCall
 	ids   []uint64 // record ids, known or inserted in this transaction
+	// sqlite selects INSERT … RETURNING for new records.
+	sqlite bool
 }
 
 func (w *liveWriter) write() error {
+	var fresh []int // calls without a record yet, by index
 	for i, lc := range w.calls {
 		w.ids[i] = lc.saved.id
 		if w.ids[i] == 0 {
-			id, err := w.insertCall(&lc.rec)
-			if err != nil {
-				return err
-			}
-			w.ids[i] = id
+			fresh = append(fresh, i)
 		}
+	}
+	if err := w.insertCalls(fresh); err != nil {
+		return err
 	}
 	if err := w.insertLegs(); err != nil {
 		return err
@@ -110,15 +114,7 @@ func (w *liveWriter) write() error {
 	if err := w.insertTrace(); err != nil {
 		return err
 	}
-	for i, lc := range w.calls {
-		if lc.saved.id == 0 {
-			continue // inserted just now with its current state
-		}
-		if err := w.updateCall(w.ids[i], lc); err != nil {
-			return err
-		}
-	}
-	return nil
+	return w.updateCalls()
 }
 
 func (w *liveWriter) exec(op, query string, args ...any) (sql.Result, error) {
@@ -127,22 +123,6 @@ func (w *liveWriter) exec(op, query string, args ...any) (sql.Result, error) {
 		return nil, wrap(op, err)
 	}
 	return res, nil
-}
-
-const insertCallSQL = "INSERT INTO call_records (uid, `type`, from_number, from_name, to_number, started_at, " +
-	"answered_at, ended_at, duration_sec, disposition, state, recording_ref) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-
-func (w *liveWriter) insertCall(c *CallRecord) (uint64, error) {
-	res, err := w.exec("open call "+c.UID, insertCallSQL, c.UID, c.Type, c.FromNumber, c.FromName, c.ToNumber,
-		c.StartedAt, timeArg(c.AnsweredAt), timeArg(c.EndedAt), c.DurationSec, c.Disposition, c.State, c.RecordingRef)
-	if err != nil {
-		return 0, err
-	}
-	id, err := res.LastInsertId()
-	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("store: open call %s: no record id: %w", c.UID, err)
-	}
-	return uint64(id), nil
 }
 
 func (w *liveWriter) insertLegs() error {
@@ -179,57 +159,6 @@ func (w *liveWriter) insertTrace() error {
 		}
 	}
 	return rows.run(w, "add trace steps")
-}
-
-// updateCall writes the changes of a call stored before this transaction:
-// its record, its call-log entries and its legs.
-func (w *liveWriter) updateCall(id uint64, lc *LiveCall) error {
-	s, head := &lc.saved, lc.head()
-	if s.head != head {
-		if _, err := w.exec("update call", "UPDATE call_records SET answered_at = ?, ended_at = ?, duration_sec = ?, "+
-			"disposition = ?, state = ? WHERE id = ?", timeArg(head.answeredAt), timeArg(head.endedAt),
-			head.duration, head.disposition, head.state, id); err != nil {
-			return err
-		}
-	}
-	old := s.head
-	if s.exts > 0 && (old.answeredAt != head.answeredAt || old.duration != head.duration || old.disposition != head.disposition) {
-		// Entries added in this transaction already carry the new values;
-		// writing them again is harmless.
-		if _, err := w.exec("update call log entries", "UPDATE call_log_entries SET answered_at = ?, duration_sec = ?, "+
-			"disposition = ? WHERE call_id = ?", timeArg(head.answeredAt), head.duration, head.disposition, id); err != nil {
-			return err
-		}
-	}
-	return w.updateLegs(id, lc)
-}
-
-// updateLegs writes the stored legs that changed, one UPDATE per group of
-// legs that changed to the same values (the legs a Close ends together).
-func (w *liveWriter) updateLegs(id uint64, lc *LiveCall) error {
-	var done []bool
-	for i, was := range lc.saved.legs {
-		now := legOf(&lc.rec.Legs[i])
-		if now == was || (done != nil && done[i]) {
-			continue
-		}
-		args := []any{timeArg(now.answeredAt), timeArg(now.endedAt), now.disposition, id, lc.rec.Legs[i].Seq}
-		q := "UPDATE call_legs SET answered_at = ?, ended_at = ?, disposition = ? WHERE call_id = ? AND seq IN (?"
-		for j := i + 1; j < len(lc.saved.legs); j++ {
-			if other := legOf(&lc.rec.Legs[j]); other == now && other != lc.saved.legs[j] {
-				if done == nil {
-					done = make([]bool, len(lc.saved.legs))
-				}
-				done[j] = true
-				q += ",?"
-				args = append(args, lc.rec.Legs[j].Seq)
-			}
-		}
-		if _, err := w.exec("update call legs", q+")", args...); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // timeArg passes an optional time as NULL or its value.

@@ -221,8 +221,9 @@ func TestLiveCallRefusesWhatTheRepoRefuses(t *testing.T) {
 func TestSaveLiveWritesMoreRowsThanOneStatementTakes(t *testing.T) {
 	backends(t, func(t *testing.T, st *Store) {
 		ctx := context.Background()
-		calls := make([]*LiveCall, 0, 300)
-		for i := range 300 {
+		const n = 600
+		calls := make([]*LiveCall, 0, n)
+		for i := range n {
 			c := internalCall(fmt.Sprintf("many-%d", i), "201", "202", t0.Add(time.Duration(i)*time.Second))
 			c.Legs = append(c.Legs, CallLeg{Kind: LegForward, FromNumber: "202", ToNumber: "203",
 				FromExtension: "202", ToExtension: "203", StartedAt: c.StartedAt})
@@ -234,13 +235,41 @@ func TestSaveLiveWritesMoreRowsThanOneStatementTakes(t *testing.T) {
 		var legs, entries int64
 		must(t, st.DB().Model(&CallLeg{}).Count(&legs).Error)
 		must(t, st.DB().Model(&CallLogEntry{}).Count(&entries).Error)
-		if legs != 600 || entries != 900 {
-			t.Fatalf("%d legs and %d call-log entries, want 600 and 900", legs, entries)
+		if legs != 2*n || entries != 3*n {
+			t.Fatalf("%d legs and %d call-log entries, want %d and %d", legs, entries, 2*n, 3*n)
+		}
+		// Every call changes to values of its own, all in one save.
+		for i, lc := range calls {
+			start := t0.Add(time.Duration(i) * time.Second)
+			must(t, lc.EndLeg(1, start.Add(5*time.Second), DispNoAnswer))
+			must(t, lc.AnswerLeg(2, start.Add(5*time.Second)))
+			if i%2 == 0 {
+				must(t, lc.Close(start.Add(time.Duration(5+i%90)*time.Second), DispAnswered))
+			}
+		}
+		must(t, st.Calls.SaveLive(ctx, calls))
+		for _, i := range []int{0, 1, 63, 64, 65, 298, 599} {
+			start := t0.Add(time.Duration(i) * time.Second)
+			got, log := stored(t, st, fmt.Sprintf("many-%d", i))
+			wantState, wantDur, wantLeg2 := CallOpen, 0, ""
+			if i%2 == 0 {
+				wantState, wantDur, wantLeg2 = CallClosed, i%90, DispAnswered
+			}
+			if got.State != wantState || got.DurationSec != wantDur || !got.AnsweredAt.Equal(start.Add(5*time.Second)) ||
+				got.Legs[0].Disposition != DispNoAnswer || got.Legs[1].Disposition != wantLeg2 ||
+				!got.Legs[1].AnsweredAt.Equal(start.Add(5*time.Second)) {
+				t.Fatalf("call %d = %+v", i, got)
+			}
+			for _, e := range log {
+				if e.DurationSec != wantDur || e.AnsweredAt == nil || !e.AnsweredAt.Equal(start.Add(5*time.Second)) {
+					t.Fatalf("call %d: call-log entry %+v", i, e)
+				}
+			}
 		}
 		page, err := st.Calls.Log(ctx, CallLogQuery{Extension: "203", PageSize: 1})
 		must(t, err)
-		if len(page.Calls) != 1 || page.Calls[0].CallID != calls[299].ID() {
-			t.Fatalf("203's newest call = %+v, want record %d", page.Calls, calls[299].ID())
+		if len(page.Calls) != 1 || page.Calls[0].CallID != calls[n-1].ID() {
+			t.Fatalf("203's newest call = %+v, want record %d", page.Calls, calls[n-1].ID())
 		}
 	})
 }
