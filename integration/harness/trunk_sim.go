@@ -28,14 +28,15 @@ func (b *simBackend) trunk(ctx context.Context, c *ari.Client, name string) (tru
 		fields []ari.ConfigTuple
 	}{
 		{"aor", []ari.ConfigTuple{{Attribute: "contact", Value: "sip:127.0.0.2:5060"}}},
-		{"endpoint", []ari.ConfigTuple{{Attribute: "context", Value: "from-trunk"}, {Attribute: "aors", Value: name},
-			{Attribute: "allow", Value: "!all,ulaw"}}},
+		{"endpoint", []ari.ConfigTuple{{Attribute: "context", Value: "from-trunk"}, {Attribute: "aors", Value: name}}},
 	}
 	for _, o := range objs {
 		if _, err := c.Asterisk().UpdateObject(ctx, "res_pjsip", o.typ, name, ari.AsteriskUpdateObjectParams{Fields: o.fields}); err != nil {
 			return nil, fmt.Errorf("harness: simulator trunk %s %s: %w", o.typ, name, err)
 		}
 	}
+	// The simulator reaches a device only while it is registered: that
+	// stands for the static contact of a real trunk's AOR.
 	d := b.s.Phone(name).Device("provider")
 	d.Send("")
 	if err := d.Register(""); err != nil {
