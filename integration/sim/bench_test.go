@@ -189,9 +189,15 @@ func TestSimulatorCarries500ConcurrentCalls(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	chans, _ = r.c.Channels().List(ctx)
-	if len(chans) != 0 {
-		t.Fatalf("%d channels left after teardown", len(chans))
+	// A hung-up channel lingers a moment, as on Asterisk (HangupDelay).
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		chans, _ = r.c.Channels().List(ctx)
+		if len(chans) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d channels left 2 s after teardown", len(chans))
+		}
 	}
 }
 

@@ -80,8 +80,9 @@ type channel struct {
 	zombies        []*channel // hung-up snoops still listed
 	localPeer      *channel
 	dialplanActive bool
-	dying          bool // hang-up requested, teardown pending (Local pairs)
-	continued      bool // left Stasis through continue: STASISSTATUS is set when its dialplan ends
+	dying          bool        // hang-up requested, teardown pending (Local pairs)
+	pendingHangup  *hangupSpec // a DELETE accepted, not yet acted on by the Stasis loop (hangup_pending.go)
+	continued      bool        // left Stasis through continue: STASISSTATUS is set when its dialplan ends
 	handlers       []func(*DialplanChannel)
 }
 

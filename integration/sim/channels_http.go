@@ -43,7 +43,7 @@ func (s *Server) routeChannels(mux *http.ServeMux) {
 		if c.kind == kindInbound && c.state != StateUp {
 			tech = sipCodeForCause(cause)
 		}
-		s.hangupLocked(c, hangupSpec{byApp: true, reqCause: 32, reqSoft: true, cause: cause, tech: tech})
+		s.requestHangupLocked(c, hangupSpec{byApp: true, reqCause: 32, reqSoft: true, cause: cause, tech: tech})
 		noContent(w)
 	}))
 	mux.HandleFunc("POST /ari/channels/{id}/answer", s.inStasis(func(w http.ResponseWriter, c *channel, p params) {

@@ -62,6 +62,10 @@ type Options struct {
 	// DialplanContexts names endpoint contexts whose calls run Dialplan
 	// instead of Stasis(App,<origin>,${EXTEN}).
 	DialplanContexts map[string]bool
+	// HangupDelay is how long (wall time) a channel in Stasis lingers after
+	// DELETE /channels/{id} answered, during which another DELETE overwrites
+	// its cause (DefaultHangupDelay when 0; negative: torn down at once).
+	HangupDelay time.Duration
 }
 
 // Server is the simulated Asterisk. Create it with New, serve Handler() over

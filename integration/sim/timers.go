@@ -81,7 +81,7 @@ func (s *Server) Settle(ctx context.Context) error {
 		ch := s.timerChanged
 		s.timerMu.Unlock()
 		s.mu.Lock()
-		busy := s.dpRunning > 0
+		busy := s.dpRunning > 0 || s.hangupsPendingLocked()
 		for _, cond := range s.dpWaiters {
 			busy = busy || cond()
 		}
