@@ -109,6 +109,9 @@ func startPBX(t *testing.T, h *harness.H, st *store.Store, ariURL string) (p *pb
 			case <-time.After(10 * time.Second):
 				t.Errorf("a PBX did not stop within 10 s")
 			}
+			// The harness's proxy waits for every connection to close,
+			// even an idle one that never carried a request.
+			client.Close()
 		})
 	}
 	t.Cleanup(stop)
