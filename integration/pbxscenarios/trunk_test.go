@@ -181,7 +181,7 @@ func TestTrunkCallFromABlacklistedNumberIsRejectedWithoutRinging(t *testing.T) {
 	})
 }
 
-func TestForwardToAnExternalNumberGoesOutThroughTheTrunkWithoutThePrefix(t *testing.T) {
+func TestTrunkForwardToAnExternalNumberGoesOutWithoutThePrefix(t *testing.T) {
 	setup := func(t *testing.T, st *store.Store) {
 		if err := st.Forwards.Set(context.Background(), "102", store.ForwardAll, store.ForwardTarget{Number: "9" + externalNumber, Enabled: true}); err != nil {
 			t.Fatal(err)
@@ -230,5 +230,21 @@ func TestAnnounceSaysTheWANAddressAndTheLANAddress(t *testing.T) {
 				w.idle()
 			}
 		}
+	})
+}
+
+func TestTrunkBusyProviderMakesTheCallerBusy(t *testing.T) {
+	runTrunk(t, []string{"101"}, nil, func(t *testing.T, w *world) {
+		a, provider := w.Phone("101"), w.Trunk()
+		a.Dial("9" + externalNumber)
+		provider.WaitIncoming()
+		provider.Reject()
+		if cause := a.WaitHungUp(); cause != 17 {
+			t.Errorf("101's call ended with cause %d when the provider was busy, want 17", cause)
+		}
+		if e := w.newestCall(t, "101"); e.Type != store.CallOutbound || e.Disposition != store.DispBusy {
+			t.Errorf("101's call log shows %s call %q, want a busy outbound call", e.Type, e.Disposition)
+		}
+		w.idle()
 	})
 }
