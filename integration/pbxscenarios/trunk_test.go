@@ -248,3 +248,16 @@ func TestTrunkBusyProviderMakesTheCallerBusy(t *testing.T) {
 		w.idle()
 	})
 }
+
+func TestTrunkCallToAnUnroutedDIDIsRefusedWithAPrompt(t *testing.T) {
+	runTrunk(t, []string{"102"}, nil, func(t *testing.T, w *world) {
+		b, provider := w.Phone("102"), w.Trunk()
+		provider.Call(providerDID, acmeNumber, "")
+		provider.Hears("pbx-invalid")
+		provider.WaitHungUp(15 * time.Second)
+		if b.State() != "idle" {
+			t.Errorf("102's phone is %s for a call to a DID without a route", b.State())
+		}
+		w.idle()
+	})
+}
