@@ -261,3 +261,24 @@ func TestTrunkCallToAnUnroutedDIDIsRefusedWithAPrompt(t *testing.T) {
 		w.idle()
 	})
 }
+
+func TestTrunkUnansweredExternalCallEndsAsNoAnswer(t *testing.T) {
+	runTrunk(t, []string{"101"}, nil, func(t *testing.T, w *world) {
+		a, provider := w.Phone("101"), w.Trunk()
+		a.Dial("9" + externalNumber)
+		provider.WaitIncoming()
+		// external numbers ring for twice the extensions' ring time
+		w.Wait(2*ringTime - time.Second)
+		if a.State() != "dialing" {
+			t.Fatalf("101's call is %s before the external ring time ran out", a.State())
+		}
+		if cause := a.WaitHungUp(5 * time.Second); cause != 19 {
+			t.Errorf("101's call ended with cause %d, want 19 (no answer)", cause)
+		}
+		provider.WaitHungUp()
+		if e := w.newestCall(t, "101"); e.Disposition != store.DispNoAnswer {
+			t.Errorf("101's call log shows %q, want no_answer", e.Disposition)
+		}
+		w.idle()
+	})
+}
