@@ -21,9 +21,13 @@ var _ Directory = StoreDirectory{}
 func (d StoreDirectory) Extension(ctx context.Context, number string) (*store.Extension, error) {
 	e, err := d.Store.Extensions.Get(ctx, number)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("%w: %s", ErrUnknownExtension, number)
+		return nil, unknownExtension(number)
 	}
 	return e, err
+}
+
+func unknownExtension(number string) error {
+	return fmt.Errorf("%w: %s", ErrUnknownExtension, number)
 }
 
 // Forwards implements Directory.

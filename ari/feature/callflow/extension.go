@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/ari/core"
 	"github.com/switchboard-pbx/switchboard/ari/feature"
 	"github.com/switchboard-pbx/switchboard/dialplan"
+	"github.com/switchboard-pbx/switchboard/store"
 )
 
 const (
@@ -24,7 +25,7 @@ const (
 const visitedKey = "callflow.visited"
 
 func (r *Router) serveExtension(ctx context.Context, env *feature.Env, req *feature.Request) error {
-	return RingExtension(ctx, env, req, req.Route.Number, "original")
+	return ringExtension(ctx, env, req, req.Route.Number, "original", dialledProfile(req.Call, req.Route.Number))
 }
 
 // RingExtension runs SYS-ROUTE for a call to extension ext: blacklist, DND,
@@ -32,6 +33,12 @@ func (r *Router) serveExtension(ctx context.Context, env *feature.Env, req *feat
 // handling. kind tags the legs for the call record ("original", "forward",
 // "transfer", …). Other features (transfer, park return, queues) call it too.
 func RingExtension(ctx context.Context, env *feature.Env, req *feature.Request, ext, kind string) error {
+	return ringExtension(ctx, env, req, ext, kind, nil)
+}
+
+// ringExtension is RingExtension with ext's profile when it was read already
+// (nil: it is read now, extension, forwards and follow-me at once).
+func ringExtension(ctx context.Context, env *feature.Env, req *feature.Request, ext, kind string, prof *feature.Profile) error {
 	c := req.Call
 	visited, _ := c.Get(visitedKey).(map[string]bool)
 	if visited == nil {
@@ -43,11 +50,17 @@ func RingExtension(ctx context.Context, env *feature.Env, req *feature.Request, 
 		return c.Hangup(ctx, c.Caller, "busy")
 	}
 	visited[ext] = true
-	target, err := env.Directory.Extension(ctx, ext)
-	if err != nil {
-		c.Trace(ctx, "reject", "no extension "+ext)
-		return reject(ctx, c, "pbx-invalid")
+	if prof == nil {
+		var err error
+		if prof, err = feature.ReadProfile(ctx, env.Directory, ext); err != nil {
+			if !errors.Is(err, feature.ErrUnknownExtension) {
+				c.Log().WarnContext(ctx, "cannot read the extension's settings", "feature", "callflow", "ext", ext, "err", err)
+			}
+			c.Trace(ctx, "reject", "no extension "+ext)
+			return reject(ctx, c, "pbx-invalid")
+		}
 	}
+	target, fw, fm := prof.Extension, prof.Forwards, prof.FollowMe
 	if len(visited) == 1 {
 		// Ringing goes to the caller before the other decisions: phones
 		// wait for a provisional answer, and the decisions take round
@@ -76,18 +89,10 @@ func RingExtension(ctx context.Context, env *feature.Env, req *feature.Request, 
 		c.Annotate(ctx, "disposition", "busy")
 		return c.Hangup(ctx, c.Caller, "busy")
 	}
-	fw, err := env.Directory.Forwards(ctx, ext)
-	if err != nil {
-		return fmt.Errorf("forwards of %s: %w", ext, err)
-	}
 	// 3. forward all
 	if fw.All.On && fw.All.Number != "" {
 		c.Trace(ctx, "forward-all", ext+" forwards all calls to "+fw.All.Number)
-		return forwardTo(ctx, env, req, ext, fw.All.Number)
-	}
-	fm, err := env.Directory.FollowMe(ctx, ext)
-	if err != nil {
-		return fmt.Errorf("follow-me of %s: %w", ext, err)
+		return forwardTo(ctx, env, req, target, fw.All.Number)
 	}
 	ring := env.RingTime
 	if fm.On && fm.OwnRing > 0 {
@@ -117,7 +122,7 @@ func RingExtension(ctx context.Context, env *feature.Env, req *feature.Request, 
 		// 5. busy
 		if fw.Busy.On && fw.Busy.Number != "" {
 			c.Trace(ctx, "forward-busy", ext+" is busy: forward to "+fw.Busy.Number)
-			return forwardTo(ctx, env, req, ext, fw.Busy.Number)
+			return forwardTo(ctx, env, req, target, fw.Busy.Number)
 		}
 		if target.VoicemailEnabled && env.Voicemail != nil {
 			c.Trace(ctx, "voicemail", ext+" is busy: voicemail")
@@ -130,11 +135,11 @@ func RingExtension(ctx context.Context, env *feature.Env, req *feature.Request, 
 	// 6. no answer (or not registered)
 	c.Trace(ctx, "no-answer", fmt.Sprintf("%s: %s", ext, res.Outcome))
 	if fm.On && len(fm.Steps) > 0 {
-		return followMe(ctx, env, req, target.Number, fm, target.VoicemailEnabled)
+		return followMe(ctx, env, req, target, fm)
 	}
 	if fw.NoAnswer.On && fw.NoAnswer.Number != "" {
 		c.Trace(ctx, "forward-noanswer", ext+" did not answer: forward to "+fw.NoAnswer.Number)
-		return forwardTo(ctx, env, req, ext, fw.NoAnswer.Number)
+		return forwardTo(ctx, env, req, target, fw.NoAnswer.Number)
 	}
 	if target.VoicemailEnabled && env.Voicemail != nil {
 		c.Trace(ctx, "voicemail", ext+" did not answer: voicemail")
@@ -197,13 +202,10 @@ func ExtensionTargets(ctx context.Context, c *core.Call, ext string, req *featur
 	return out, nil
 }
 
-// forwardTo routes a forward target as extension ext itself would dial it.
-func forwardTo(ctx context.Context, env *feature.Env, req *feature.Request, ext, number string) error {
+// forwardTo routes a forward target as extension fwdExt itself would dial it.
+func forwardTo(ctx context.Context, env *feature.Env, req *feature.Request, fwdExt *store.Extension, number string) error {
 	c := req.Call
-	fwdExt, err := env.Directory.Extension(ctx, ext)
-	if err != nil {
-		return err
-	}
+	ext := fwdExt.Number
 	class, _ := dialplan.ParseClass(fwdExt.OutboundClass)
 	route, err := env.Plan.Route(number, dialplan.Caller{Extension: ext, Origin: dialplan.OriginPhone, Class: class})
 	if err != nil {
@@ -220,13 +222,10 @@ func forwardTo(ctx context.Context, env *feature.Env, req *feature.Request, ext,
 	return reject(ctx, c, "pbx-invalid")
 }
 
-// followMe rings the follow-me list in order, then voicemail or hang-up.
-func followMe(ctx context.Context, env *feature.Env, req *feature.Request, ext string, fm feature.FollowMe, vm bool) error {
+// followMe rings owner's follow-me list in order, then voicemail or hang-up.
+func followMe(ctx context.Context, env *feature.Env, req *feature.Request, owner *store.Extension, fm feature.FollowMe) error {
 	c := req.Call
-	owner, err := env.Directory.Extension(ctx, ext)
-	if err != nil {
-		return err
-	}
+	ext, vm := owner.Number, owner.VoicemailEnabled
 	class, _ := dialplan.ParseClass(owner.OutboundClass)
 	for i, step := range fm.Steps {
 		route, err := env.Plan.Route(step.Number, dialplan.Caller{Extension: ext, Origin: dialplan.OriginPhone, Class: class})

@@ -69,7 +69,7 @@ func (r *Router) ServeCall(ctx context.Context, c *core.Call) error {
 			dialled = to
 		}
 	} else {
-		ext, err := callerExtension(ctx, env, c)
+		ext, err := callerExtension(ctx, env, c, dialled)
 		if err != nil {
 			c.Trace(ctx, "reject", "caller is not a known extension")
 			return reject(ctx, c, "ss-noservice")
@@ -114,8 +114,10 @@ func (r *Router) ServeCall(ctx context.Context, c *core.Call) error {
 }
 
 // callerExtension finds the extension of the endpoint the call came from:
-// the channel name is PJSIP/<endpoint>-<seq>, endpoint <n> or <n>-web.
-func callerExtension(ctx context.Context, env *feature.Env, c *core.Call) (*store.Extension, error) {
+// the channel name is PJSIP/<endpoint>-<seq>, endpoint <n> or <n>-web. When
+// the dialled string may be an extension, its profile is read in the same
+// statement and kept on the call for serveExtension (see dialledProfile).
+func callerExtension(ctx context.Context, env *feature.Env, c *core.Call, dialled string) (*store.Extension, error) {
 	name := strings.TrimPrefix(c.Caller.Channel.Name, "PJSIP/")
 	if i := strings.LastIndexByte(name, '-'); i > 0 {
 		name = name[:i]
@@ -124,7 +126,56 @@ func callerExtension(ctx context.Context, env *feature.Env, c *core.Call) (*stor
 	if name == "" {
 		return nil, feature.ErrUnknownExtension
 	}
-	return env.Directory.Extension(ctx, name)
+	numbers := []string{name}
+	if d := maybeExtension(dialled); d != "" && d != name {
+		numbers = append(numbers, d)
+	}
+	ps, err := feature.ReadProfiles(ctx, env.Directory, numbers...)
+	if err != nil {
+		return nil, err
+	}
+	if len(numbers) > 1 && ps[numbers[1]] != nil {
+		c.Set(profileKey, ps[numbers[1]])
+	}
+	p := ps[name]
+	if p == nil {
+		return nil, fmt.Errorf("%w: %s", feature.ErrUnknownExtension, name)
+	}
+	return p.Extension, nil
+}
+
+// maybeExtension returns the dialled string without a trailing "#" when it
+// could be an extension number (1-6 digits), else "".
+func maybeExtension(dialled string) string {
+	d := strings.TrimSuffix(dialled, "#")
+	if d == "" || len(d) > 6 {
+		return ""
+	}
+	for i := 0; i < len(d); i++ {
+		if d[i] < '0' || d[i] > '9' {
+			return ""
+		}
+	}
+	return d
+}
+
+// profileKey keeps on the call the dialled extension's profile read with the
+// caller's, until serveExtension takes it.
+const profileKey = "callflow.profile"
+
+// dialledProfile takes the profile read with the caller's when it is
+// extension ext's; it is used once, right after routing, so that a later
+// ring (transfer, park return) reads the store again.
+func dialledProfile(c *core.Call, ext string) *feature.Profile {
+	p, _ := c.Get(profileKey).(*feature.Profile)
+	if p == nil {
+		return nil
+	}
+	c.Set(profileKey, nil)
+	if p.Extension.Number != ext {
+		return nil
+	}
+	return p
 }
 
 // reject plays a prompt as early media and hangs up.
