@@ -149,9 +149,15 @@ func (r *rig) stop() {
 // bridged both legs; it returns the caller's call, the callee's channel and
 // the bridge.
 func (r *rig) call(ctx context.Context, i int) (c *sim.Call, peer, bridge string, err error) {
+	c, peer, bridge, _, err = r.callAt(ctx, i)
+	return c, peer, bridge, err
+}
+
+// callAt is call that also returns when the app's addChannel was served.
+func (r *rig) callAt(ctx context.Context, i int) (c *sim.Call, peer, bridge string, at time.Time, err error) {
 	c, err = r.device(firstCaller + i).Dial(strconv.Itoa(firstCallee + i))
 	if err != nil {
-		return nil, "", "", fmt.Errorf("dial: %w", err)
+		return nil, "", "", at, fmt.Errorf("dial: %w", err)
 	}
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -160,11 +166,38 @@ func (r *rig) call(ctx context.Context, i int) (c *sim.Call, peer, bridge string
 			stop()
 		}
 	}()
-	peer, bridge, err = r.tap.waitBridged(wctx, c.ChannelID())
+	peer, bridge, at, err = r.tap.waitBridgedAt(wctx, c.ChannelID())
 	if err != nil {
-		return c, "", "", fmt.Errorf("call %d (caller %s, cause %d): %w", i, c.State(), c.HangupCause(), err)
+		return c, "", "", at, fmt.Errorf("call %d (caller %s, cause %d): %w", i, c.State(), c.HangupCause(), err)
 	}
-	return c, peer, bridge, nil
+	return c, peer, bridge, at, nil
+}
+
+// answeredTraces counts the "answered" route decisions in the call
+// records: the last record write of a call before it is bridged, so when
+// it has grown by n, the records of n more bridged calls are written.
+func (r *rig) answeredTraces(ctx context.Context) (int64, error) {
+	var n int64
+	err := r.st.DB().WithContext(ctx).Model(&store.TraceStep{}).Where("step = ?", "answered").Count(&n).Error
+	return n, err
+}
+
+// waitTraces waits until answeredTraces reaches want.
+func (r *rig) waitTraces(ctx context.Context, want int64) error {
+	for {
+		n, err := r.answeredTraces(ctx)
+		if err != nil {
+			return err
+		}
+		if n >= want {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("bench: %d of %d answered calls recorded: %w", n, want, ctx.Err())
+		case <-time.After(time.Millisecond):
+		}
+	}
 }
 
 // waitIdle waits until the PBX runs no call and the simulator holds no

@@ -14,16 +14,24 @@ const setupPairs = 200
 // causeBusy is the hangup cause of a caller whose callee was busy.
 const causeBusy = 17
 
-// BenchmarkCallSetup places b.N calls from setupPairs concurrent callers
-// through the simulator, the ARI client and the whole PBX (router, call
-// records in SQLite). Each call is dialled, auto-answered by the callee and
-// bridged by the app, then the caller hangs up and the app ends the callee's
-// leg; the next call of the pair starts after that. The time covers the
-// whole cycle — setup, teardown and writing the b.N call records (the PBX is
-// stopped inside the timer, which drains the record queue) — so calls/s is
-// complete call cycles per second; setup-ms is the mean time from the
-// caller's INVITE (Dial) to the app's successful addChannel of both legs.
+// BenchmarkCallSetup measures call setups through the simulator, the ARI
+// client and the whole PBX (router, call records in SQLite) two ways:
+// cycle (complete calls, teardown and records included) and burst (calls
+// set up together, teardown outside the timed window).
 func BenchmarkCallSetup(b *testing.B) {
+	b.Run("cycle", benchCycle)
+	b.Run("burst", benchBurst)
+}
+
+// benchCycle places b.N calls from setupPairs concurrent callers. Each call
+// is dialled, auto-answered by the callee and bridged by the app, then the
+// caller hangs up and the app ends the callee's leg; the next call of the
+// pair starts after that. The time covers the whole cycle — setup, teardown
+// and writing the b.N call records (the PBX is stopped inside the timer,
+// which drains the record queue) — so calls/s is complete call cycles per
+// second; setup-ms is the mean time from the caller's INVITE (Dial) to the
+// app's successful addChannel of both legs.
+func benchCycle(b *testing.B) {
 	r := newRig(b, 2*setupPairs)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()

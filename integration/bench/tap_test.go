@@ -25,6 +25,7 @@ type bridgedWait struct {
 	done   chan struct{}
 	peer   string
 	bridge string
+	at     time.Time // when the addChannel was served
 }
 
 // watch waits for the first request whose path contains one of ids: its
@@ -70,8 +71,9 @@ func (t *tap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if len(ids) == 2 {
 			br := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/ari/bridges/"), "/addChannel")
-			t.markBridged(ids[0], ids[1], br)
-			t.markBridged(ids[1], ids[0], br)
+			now := time.Now()
+			t.markBridged(ids[0], ids[1], br, now)
+			t.markBridged(ids[1], ids[0], br, now)
 		}
 	}
 }
@@ -126,31 +128,38 @@ func (t *tap) waitLocked(id string) *bridgedWait {
 	return b
 }
 
-func (t *tap) markBridged(id, peer, bridge string) {
+func (t *tap) markBridged(id, peer, bridge string, at time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	b := t.waitLocked(id)
 	if b.peer != "" {
 		return
 	}
-	b.peer, b.bridge = peer, bridge
+	b.peer, b.bridge, b.at = peer, bridge, at
 	close(b.done)
 }
 
 // waitBridged waits until channel id is bridged with one other channel and
 // returns that channel's id and the bridge; it forgets both afterwards.
 func (t *tap) waitBridged(ctx context.Context, id string) (peer, bridge string, err error) {
+	peer, bridge, _, err = t.waitBridgedAt(ctx, id)
+	return peer, bridge, err
+}
+
+// waitBridgedAt is waitBridged that also returns when the app's addChannel
+// of both legs was served.
+func (t *tap) waitBridgedAt(ctx context.Context, id string) (peer, bridge string, at time.Time, err error) {
 	t.mu.Lock()
 	b := t.waitLocked(id)
 	t.mu.Unlock()
 	select {
 	case <-b.done:
 	case <-ctx.Done():
-		return "", "", errNotBridged
+		return "", "", time.Time{}, errNotBridged
 	}
 	t.mu.Lock()
 	delete(t.bridged, id)
 	delete(t.bridged, b.peer)
 	t.mu.Unlock()
-	return b.peer, b.bridge, nil
+	return b.peer, b.bridge, b.at, nil
 }
