@@ -95,26 +95,46 @@ type liveWriter struct {
 }
 
 func (w *liveWriter) write() error {
-	var fresh []int // calls without a record yet, by index
+	var fresh []any // rows of the calls without a record yet
 	for i, lc := range w.calls {
 		w.ids[i] = lc.saved.id
 		if w.ids[i] == 0 {
-			fresh = append(fresh, i)
+			fresh = append(fresh, callRow(&lc.rec)...)
 		}
 	}
 	if err := w.insertCalls(fresh); err != nil {
 		return err
 	}
-	if err := w.insertLegs(); err != nil {
-		return err
+	var ch liveChanges
+	for i, lc := range w.calls {
+		ch.collect(w.ids[i], lc)
 	}
-	if err := w.insertLogEntries(); err != nil {
-		return err
+	for _, t := range []struct {
+		table *liveTable
+		rows  []any
+		op    string
+	}{
+		{&legsInsert, ch.legs, "add call legs"},
+		{&logsInsert, ch.logs, "add call parties"},
+		{&traceInsert, ch.trace, "add trace steps"},
+		{&callsUpdate, ch.callUpd, "update calls"},
+		{&logsUpdate, ch.logUpd, "update call log entries"},
+		{&legsUpdate, ch.legUpd, "update call legs"},
+	} {
+		if len(t.rows) == 0 {
+			continue
+		}
+		var err error
+		if w.sqlite {
+			_, err = w.exec(t.op, t.table.jsonSQL, jsonRows(t.rows, len(t.table.cols)))
+		} else {
+			err = t.table.runMySQL(w, t.op, t.rows)
+		}
+		if err != nil {
+			return err
+		}
 	}
-	if err := w.insertTrace(); err != nil {
-		return err
-	}
-	return w.updateCalls()
+	return nil
 }
 
 func (w *liveWriter) exec(op, query string, args ...any) (sql.Result, error) {
@@ -125,40 +145,61 @@ func (w *liveWriter) exec(op, query string, args ...any) (sql.Result, error) {
 	return res, nil
 }
 
-func (w *liveWriter) insertLegs() error {
-	rows := newMultiInsert("call_legs", "call_id, seq, kind, from_number, to_number, from_extension, "+
-		"to_extension, started_at, answered_at, ended_at, disposition", 11)
+// insertCalls writes the records of rows (callsInsert's columns) and notes
+// their ids. SQLite takes them all in one INSERT … RETURNING; MySQL (which
+// has no RETURNING) one INSERT each, for its LastInsertId.
+func (w *liveWriter) insertCalls(rows []any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	n := len(callsInsert.cols)
+	byUID := map[string]int{}
 	for i, lc := range w.calls {
-		for j := len(lc.saved.legs); j < len(lc.rec.Legs); j++ {
-			l := &lc.rec.Legs[j]
-			rows.add(w.ids[i], l.Seq, l.Kind, l.FromNumber, l.ToNumber, l.FromExtension, l.ToExtension,
-				l.StartedAt, timeArg(l.AnsweredAt), timeArg(l.EndedAt), l.Disposition)
+		if w.ids[i] == 0 {
+			byUID[lc.rec.UID] = i
 		}
 	}
-	return rows.run(w, "add call legs")
-}
-
-func (w *liveWriter) insertLogEntries() error {
-	rows := newMultiInsert("call_log_entries", "extension, started_at, call_id, `type`, from_number, from_name, "+
-		"to_number, answered_at, duration_sec, disposition", 10)
-	for i, lc := range w.calls {
-		c := &lc.rec
-		for _, ext := range lc.exts[lc.saved.exts:] {
-			rows.add(ext, c.StartedAt, w.ids[i], c.Type, c.FromNumber, c.FromName, c.ToNumber,
-				timeArg(c.AnsweredAt), c.DurationSec, c.Disposition)
+	if !w.sqlite {
+		for r := 0; r < len(rows); r += n {
+			uid := rows[r].(string)
+			res, err := w.exec("open call "+uid, callsInsert.valuesSQL(1), rows[r:r+n]...)
+			if err != nil {
+				return err
+			}
+			id, err := res.LastInsertId()
+			if err != nil || id <= 0 {
+				return fmt.Errorf("store: open call %s: no record id: %w", uid, err)
+			}
+			w.ids[byUID[uid]] = uint64(id)
+		}
+		return nil
+	}
+	rs, err := w.tx.QueryContext(w.ctx, callsInsert.jsonSQL+" RETURNING id, uid", jsonRows(rows, n))
+	if err != nil {
+		return wrap("open calls", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var (
+			id  uint64
+			uid string
+		)
+		if err := rs.Scan(&id, &uid); err != nil {
+			return wrap("open calls", err)
+		}
+		if i, ok := byUID[uid]; ok {
+			w.ids[i] = id
 		}
 	}
-	return rows.run(w, "add call parties")
-}
-
-func (w *liveWriter) insertTrace() error {
-	rows := newMultiInsert("trace_steps", "call_id, seq, `at`, step, detail", 5)
-	for i, lc := range w.calls {
-		for _, t := range lc.rec.Trace[lc.saved.trace:] {
-			rows.add(w.ids[i], t.Seq, t.At, t.Step, t.Detail)
+	if err := rs.Err(); err != nil {
+		return wrap("open calls", err)
+	}
+	for uid, i := range byUID {
+		if w.ids[i] == 0 {
+			return fmt.Errorf("store: open call %s: no record id returned", uid)
 		}
 	}
-	return rows.run(w, "add trace steps")
+	return nil
 }
 
 // timeArg passes an optional time as NULL or its value.
