@@ -38,7 +38,7 @@ func (a *harnessApp) run(ctx context.Context, env harness.AppEnv) error {
 		Clock: env.Clock, Log: env.Logger}
 	router := callflow.NewRouter(fenv)
 	o := wakeup.Options{Store: a.st.Wakeups, Client: client, Clock: env.Clock,
-		Location: berlin, App: env.App, Logger: env.Logger}
+		Location: berlin, App: env.App, Logger: env.Logger, Presence: fenv.Presence}
 	if a.tune != nil {
 		a.tune(&o)
 	}
