@@ -18,8 +18,10 @@ import (
 )
 
 // DefaultDisallowed are the event types the stream filters out on every
-// connect: ChannelVarset is most of ARI's traffic and ChannelDialplan is
-// noise for an app that keeps calls in Stasis.
+// connect when StreamOptions.Disallowed is nil: ChannelVarset is most of
+// ARI's traffic and ChannelDialplan is noise for an app that keeps calls in
+// Stasis. Observers that watch other apps' calls use it; the Switchboard
+// application itself filters far more (CallAppDisallowed).
 var DefaultDisallowed = []string{"ChannelVarset", "ChannelDialplan"}
 
 // ErrStreamOverflow reports that the consumer fell behind the bounded event

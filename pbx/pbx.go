@@ -43,7 +43,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Metrics is shared with /metrics (optional).
 	Metrics *ari.Metrics
-	// Stream configures the event WebSocket (optional).
+	// Stream configures the event WebSocket (optional). Its event filter is
+	// ari.CallAppDisallowed unless Stream.Disallowed is set.
 	Stream ari.StreamOptions
 	// Trunk is the PJSIP endpoint of the outbound trunk ("" for none).
 	Trunk string
@@ -74,6 +75,9 @@ func New(ctx context.Context, o Options) (*PBX, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Stream.Disallowed == nil {
+		o.Stream.Disallowed = ari.CallAppDisallowed
 	}
 	pc := o.Plan
 	if pc.OutboundPrefix == "" && pc.Extensions == (dialplan.Range{}) {
