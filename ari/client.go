@@ -3,6 +3,7 @@ package ari
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -40,6 +41,7 @@ type Client struct {
 	user string
 	pass string
 	app  string
+	auth string // the Authorization header, "" without credentials
 	http *http.Client
 	log  *slog.Logger
 }
@@ -64,7 +66,7 @@ func New(o Options) *Client {
 		tr.IdleConnTimeout = 90 * time.Second
 		hc = &http.Client{Transport: tr}
 	}
-	return &Client{
+	c := &Client{
 		base: strings.TrimRight(o.BaseURL, "/"),
 		user: o.Username,
 		pass: o.Password,
@@ -72,6 +74,10 @@ func New(o Options) *Client {
 		http: hc,
 		log:  o.Logger,
 	}
+	if c.user != "" || c.pass != "" {
+		c.auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(c.user+":"+c.pass))
+	}
+	return c
 }
 
 // Close releases idle connections to Asterisk.
@@ -99,18 +105,18 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	if err != nil {
 		return fmt.Errorf("ari: %s %s: %w", method, path, err)
 	}
-	if c.user != "" || c.pass != "" {
-		req.SetBasicAuth(c.user, c.pass)
+	if c.auth != "" {
+		req.Header["Authorization"] = []string{c.auth}
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header["Content-Type"] = []string{"application/json"}
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return fmt.Errorf("ari: %s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	data, err := readBody(resp)
 	if err != nil {
 		return fmt.Errorf("ari: %s %s: read answer: %w", method, path, err)
 	}
@@ -129,11 +135,25 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 		if len(data) == 0 {
 			return nil
 		}
-		if err := json.Unmarshal(data, out); err != nil {
+		if err := unmarshal(data, out); err != nil {
 			return fmt.Errorf("ari: %s %s: decode answer: %w", method, path, err)
 		}
 		return nil
 	}
+}
+
+// readBody reads an answer in one allocation of its announced length
+// (io.ReadAll grows from 512 bytes, copying, for every answer).
+func readBody(resp *http.Response) ([]byte, error) {
+	n := resp.ContentLength
+	if n < 0 || n > 1<<20 {
+		return io.ReadAll(resp.Body)
+	}
+	data := make([]byte, n)
+	if _, err := io.ReadFull(resp.Body, data); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 // errorMessage pulls Asterisk's text out of an error body: {"message": …}
