@@ -13,15 +13,16 @@ func TestTemporaryGreetingIsHeardInsteadOfTheBusyGreetingUntilErased(t *testing.
 		a, b := w.Phone("101"), w.Phone("102")
 		login(b, "4711")
 		b.SendDTMF("0")
+		w.Wait(8 * time.Second) // the options prompt (16 s) is longer than one wait
 		b.Hears("vm-options")
 		b.SendDTMF("4")
 		b.Hears("vm-rec-temp")
 		b.PlayTone(800) // on before the beep: the simulator records what is sent then
 		b.Hears("beep")
 		w.Wait(2 * time.Second)
+		b.StopTone()
 		b.SendDTMF("#")
 		b.Hears("vm-msgsaved")
-		b.StopTone()
 		b.Hangup()
 
 		a.Dial("102")
