@@ -231,3 +231,40 @@ func TestNoEmailWithoutAnAddress(t *testing.T) {
 		t.Errorf("%d e-mails sent to an extension without address", len(mb.msgs))
 	}
 }
+
+func TestForwardedMessageIsEmailedToTheTargetsOwner(t *testing.T) {
+	mb, port := startSMTP(t, nil)
+	r := newRig(t, func(o *voicemail.Options) {
+		o.SMTP = &voicemail.SMTP{Host: "127.0.0.1", Port: port, From: "pbx@example.com"}
+	})
+	r.Dir.Ext("103").Email = "user103@example.com"
+	r.leaveMessage(3 * time.Second) // 102 has no address: no e-mail for it
+	in := r.Dial(r.Device("102"), "*61#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.dtmf(in, "sound:vm-opts", 1, "1")
+	r.dtmf(in, "sound:vm-repeat", 1, "8")
+	r.dtmf(in, "sound:vm-extension", 1, "103#")
+	r.waitHeard(in, "sound:vm-msgforwarded", 1, 30*time.Second)
+	_ = in.Hangup()
+	r.WaitIdle()
+	if err := r.svc.Wait(r.Ctx()); err != nil {
+		t.Fatal(err)
+	}
+	mb.mu.Lock()
+	defer mb.mu.Unlock()
+	if len(mb.msgs) != 1 || len(mb.msgs[0].to) != 1 || mb.msgs[0].to[0] != "user103@example.com" {
+		t.Fatalf("e-mails %+v, want one to user103@example.com", mb.msgs)
+	}
+	subject, _, _, wav := attachment(t, mb.msgs[0].data)
+	if !strings.Contains(subject, "103") || !strings.Contains(subject, "101") {
+		t.Errorf("subject %q does not name the target mailbox and the original caller", subject)
+	}
+	fwd := r.messages("103", "new")
+	if len(fwd) != 1 {
+		t.Fatalf("103 has %d new messages, want 1", len(fwd))
+	}
+	want, err := os.ReadFile(filepath.Join(r.Sim.RecordingDir(), fwd[0].FilePath))
+	if err != nil || !bytes.Equal(wav, want) {
+		t.Errorf("attachment (%d bytes) is not the copy's WAV (%v)", len(wav), err)
+	}
+}

@@ -172,3 +172,25 @@ func TestTemporaryGreetingReplacesBusyAndUnavailableUntilErased(t *testing.T) {
 		t.Errorf("after erasing, the caller heard %v, want the default busy greeting", heard(after))
 	}
 }
+
+func TestTooShortGreetingDoesNotReplaceTheDefault(t *testing.T) {
+	r := newRig(t, nil)
+	in := r.Dial(r.Device("102"), "*61#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.dtmf(in, "sound:vm-opts", 1, "0")
+	r.dtmf(in, "sound:vm-options", 1, "2")
+	r.dtmf(in, "sound:beep", 1, "#") // at once: nothing recorded
+	r.waitHeard(in, "sound:vm-tooshort", 1, 30*time.Second)
+	_ = in.Hangup()
+	r.WaitIdle()
+	if _, err := os.Stat(filepath.Join(r.Sim.RecordingDir(), "vm", "102", "greet-busy.wav")); !os.IsNotExist(err) {
+		t.Errorf("the empty greeting was kept: %v", err)
+	}
+	r.Dir.Ext("102").DND, r.Dir.Ext("102").DNDToVoicemail = true, true
+	out := r.Dial(r.Device("101"), "102")
+	r.waitHeard(out, "sound:beep", 1, 60*time.Second)
+	_ = out.Hangup()
+	if !inOrder(heard(out), []string{"sound:vm-theperson", "digits:102", "sound:vm-isonphone"}) {
+		t.Errorf("busy caller heard %v, want the default greeting", heard(out))
+	}
+}
