@@ -50,7 +50,6 @@ type callState struct {
 
 type legState struct {
 	idx      int // the attempt's index in order, 0 for the original
-	kind     string
 	answered bool
 }
 
@@ -220,7 +219,7 @@ func (r *Recorder) open(st *callState, s core.Snapshot) {
 	rec.Legs = []store.CallLeg{{Kind: store.LegOriginal, FromNumber: from, ToNumber: s.Values["to"],
 		FromExtension: s.Values["from_ext"], ToExtension: s.Values["to_ext"], StartedAt: rec.StartedAt}}
 	key := "original|" + s.Values["to"]
-	st.legs[key] = &legState{idx: 0, kind: store.LegOriginal}
+	st.legs[key] = &legState{idx: 0}
 	st.order = append(st.order, key)
 	r.enqueue(st, func(ctx context.Context, rc *record) {
 		live, err := store.NewLiveCall(rec)
@@ -245,7 +244,7 @@ func (r *Recorder) legs(st *callState, s core.Snapshot) {
 			if !validNumber(l.Target) {
 				continue
 			}
-			ls = &legState{idx: len(st.order), kind: kind}
+			ls = &legState{idx: len(st.order)}
 			st.legs[key] = ls
 			st.order = append(st.order, key)
 			leg := store.CallLeg{Kind: kind, FromNumber: validOr(s.Values["from"]), ToNumber: l.Target,
