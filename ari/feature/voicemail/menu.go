@@ -147,9 +147,11 @@ func (ss *session) mainPrompt(ctx context.Context) ([]string, error) {
 	return []string{"sound:vm-opts"}, nil
 }
 
-// listen plays the messages: 5 repeat, 4 previous, 6 next, 7 delete,
-// 8 forward, 9 save to a folder, 3 advanced (2 call back), * help, # back.
-// Hearing a new message marks it read (old).
+// listen plays the messages: 5 repeat, 4 previous, 6 next, 7 delete (7
+// again undeletes), 8 forward, 9 save to a folder, 3 advanced (2 call back),
+// * help, # back. Hearing a new message marks it read (old). As in Comedian
+// Mail, messages marked for deletion go when the caller leaves the list, by
+// # or by hanging up.
 func (ss *session) listen(ctx context.Context) error {
 	msgs, err := ss.messages(ctx)
 	if err != nil {
@@ -158,6 +160,8 @@ func (ss *session) listen(ctx context.Context) error {
 	if len(msgs) == 0 {
 		return ss.c.Play(ctx, ss.c.Caller, "sound:vm-no", "sound:vm-messages")
 	}
+	deleted := map[uint64]bool{}
+	defer func() { ss.purge(context.WithoutCancel(ctx), msgs, deleted) }()
 	i, play, silent := 0, true, 0
 	for {
 		key := ""
@@ -168,7 +172,7 @@ func (ss *session) listen(ctx context.Context) error {
 			}
 		}
 		if key == "" {
-			if key, err = ss.c.Collect(ctx, ss.c.Caller, oneKey(ss.messagePrompt(i, len(msgs))...)); err != nil {
+			if key, err = ss.c.Collect(ctx, ss.c.Caller, oneKey(ss.messagePrompt(i, len(msgs), deleted[msgs[i].ID])...)); err != nil {
 				return err
 			}
 		}
@@ -189,17 +193,28 @@ func (ss *session) listen(ctx context.Context) error {
 				return err
 			}
 		case "7":
-			if err := ss.remove(ctx, &msgs[i]); err != nil {
-				return err
+			id := msgs[i].ID
+			deleted[id] = !deleted[id]
+			if !deleted[id] {
+				if err := ss.c.Play(ctx, ss.c.Caller, "sound:vm-undeleted"); err != nil {
+					return err
+				}
+				break
 			}
 			if err := ss.c.Play(ctx, ss.c.Caller, "sound:vm-deleted"); err != nil {
 				return err
 			}
-			if msgs, play, err = ss.drop(ctx, msgs, &i); err != nil || len(msgs) == 0 {
+			if allMarked(msgs, deleted) {
+				return ss.c.Play(ctx, ss.c.Caller, "sound:vm-no", "sound:vm-messages")
+			}
+			if play, err = ss.step(ctx, &i, i+1, len(msgs)); err != nil {
 				return err
 			}
 		case "9":
 			err := ss.saveTo(ctx, &msgs[i], i)
+			if err == nil {
+				delete(deleted, msgs[i].ID) // saved, not deleted
+			}
 			switch {
 			case errors.Is(err, errNoFolder):
 			case err != nil:
@@ -209,7 +224,8 @@ func (ss *session) listen(ctx context.Context) error {
 					return err
 				}
 			default:
-				if msgs, play, err = ss.drop(ctx, msgs, &i); err != nil || len(msgs) == 0 {
+				var done bool
+				if msgs, play, done, err = ss.drop(ctx, msgs, &i, deleted); err != nil || done {
 					return err
 				}
 			}
@@ -244,19 +260,43 @@ func (ss *session) step(ctx context.Context, i *int, next, n int) (bool, error) 
 	return true, nil
 }
 
-// drop takes message i off the list (deleted, or saved to a folder not
-// listed) and moves to the one after it: "no messages" when none is left,
-// "no more messages" when it was the last.
-func (ss *session) drop(ctx context.Context, msgs []store.VoicemailMessage, i *int) ([]store.VoicemailMessage, bool, error) {
+// drop takes message i off the list (saved to a folder not listed) and
+// moves to the one after it: "no messages" and done when none is left but
+// those marked for deletion, "no more messages" when it was the last.
+func (ss *session) drop(ctx context.Context, msgs []store.VoicemailMessage, i *int, deleted map[uint64]bool) (rest []store.VoicemailMessage, play, done bool, err error) {
 	msgs = slices.Delete(msgs, *i, *i+1)
 	switch {
-	case len(msgs) == 0:
-		return msgs, false, ss.c.Play(ctx, ss.c.Caller, "sound:vm-no", "sound:vm-messages")
+	case allMarked(msgs, deleted):
+		return msgs, false, true, ss.c.Play(ctx, ss.c.Caller, "sound:vm-no", "sound:vm-messages")
 	case *i >= len(msgs):
 		*i = len(msgs) - 1
-		return msgs, false, ss.c.Play(ctx, ss.c.Caller, "sound:vm-nomore")
+		return msgs, false, false, ss.c.Play(ctx, ss.c.Caller, "sound:vm-nomore")
 	}
-	return msgs, true, nil
+	return msgs, true, false, nil
+}
+
+// allMarked reports whether every message left is marked for deletion (true
+// for none).
+func allMarked(msgs []store.VoicemailMessage, deleted map[uint64]bool) bool {
+	for _, m := range msgs {
+		if !deleted[m.ID] {
+			return false
+		}
+	}
+	return true
+}
+
+// purge deletes the messages marked for deletion; a failure is logged (the
+// message stays, to be deleted another time).
+func (ss *session) purge(ctx context.Context, msgs []store.VoicemailMessage, deleted map[uint64]bool) {
+	for i := range msgs {
+		if !deleted[msgs[i].ID] {
+			continue
+		}
+		if err := ss.remove(ctx, &msgs[i]); err != nil {
+			ss.log.ErrorContext(ctx, "voicemail delete failed", "err", err)
+		}
+	}
 }
 
 // errCalledBack ends the menus: the caller was put through to whoever left
@@ -309,7 +349,7 @@ func (ss *session) play(ctx context.Context, m *store.VoicemailMessage, i, n int
 }
 
 // messagePrompt lists the keys that make sense on message i of n.
-func (ss *session) messagePrompt(i, n int) []string {
+func (ss *session) messagePrompt(i, n int, deleted bool) []string {
 	p := []string{"sound:vm-repeat"}
 	if i > 0 {
 		p = append(p, "sound:vm-prev")
@@ -317,7 +357,11 @@ func (ss *session) messagePrompt(i, n int) []string {
 	if i < n-1 {
 		p = append(p, "sound:vm-next")
 	}
-	return append(p, "sound:vm-advopts", "sound:vm-delete", "sound:vm-toforward", "sound:vm-savemessage", "sound:vm-helpexit")
+	del := "sound:vm-delete"
+	if deleted {
+		del = "sound:vm-undelete"
+	}
+	return append(p, "sound:vm-advopts", del, "sound:vm-toforward", "sound:vm-savemessage", "sound:vm-helpexit")
 }
 
 // remove deletes a message: the recording, then its record, then the lamp.

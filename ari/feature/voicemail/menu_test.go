@@ -259,3 +259,54 @@ func TestRecordedNameReplacesTheDigitsInTheDefaultGreeting(t *testing.T) {
 	}
 	_ = out.Hangup()
 }
+
+func TestDeleteIsUndoneBySevenAgainAndDoneWhenTheListIsLeft(t *testing.T) {
+	r := newRig(t, nil)
+	r.leaveMessage(2 * time.Second)
+	r.Clock.Advance(time.Minute)
+	r.leaveMessage(3 * time.Second)
+	in := r.Dial(r.Device("102"), "*61#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.dtmf(in, "sound:vm-opts", 1, "1")
+	r.dtmf(in, "sound:vm-repeat", 1, "7") // first: marked, the second plays
+	r.waitHeard(in, "sound:vm-deleted", 1, 30*time.Second)
+	r.dtmf(in, "sound:vm-repeat", 2, "4")
+	r.dtmf(in, "sound:vm-undelete", 1, "7") // first again: "press 7 to undelete"
+	r.waitHeard(in, "sound:vm-undeleted", 1, 30*time.Second)
+	if n := len(r.messages("102", "")); n != 2 {
+		t.Fatalf("%d messages while one is only marked, want 2", n)
+	}
+	r.dtmf(in, "sound:vm-repeat", 4, "6")
+	r.dtmf(in, "sound:vm-repeat", 5, "7") // second: marked, no next one
+	r.waitHeard(in, "sound:vm-nomore", 1, 30*time.Second)
+	r.dtmf(in, "sound:vm-repeat", 6, "#")
+	r.dtmf(in, "sound:vm-opts", 2, "#")
+	r.WaitStateAdvancing(in, sim.CallEnded, 60*time.Second)
+	left := r.messages("102", "")
+	if len(left) != 1 || left[0].DurationSec != 2 {
+		t.Fatalf("left %+v, want only the first (2 s) message", left)
+	}
+	if n, o := r.mwi("102"); n != 0 || o != 1 {
+		t.Errorf("MWI new=%d old=%d, want 0/1", n, o)
+	}
+}
+
+func TestMessageMarkedForDeletionGoesWhenTheOwnerHangsUp(t *testing.T) {
+	r := newRig(t, nil)
+	r.leaveMessage(2 * time.Second)
+	r.Clock.Advance(time.Minute)
+	r.leaveMessage(3 * time.Second)
+	in := r.Dial(r.Device("102"), "*61#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.dtmf(in, "sound:vm-opts", 1, "1")
+	r.dtmf(in, "sound:vm-repeat", 1, "7")
+	r.waitHeard(in, "sound:vm-deleted", 1, 30*time.Second)
+	if err := in.Hangup(); err != nil {
+		t.Fatal(err)
+	}
+	r.WaitIdle()
+	left := r.messages("102", "")
+	if len(left) != 1 || left[0].DurationSec != 3 {
+		t.Fatalf("left %+v, want only the second (3 s) message", left)
+	}
+}
