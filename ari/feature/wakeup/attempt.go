@@ -25,6 +25,10 @@ func ChannelID(id uint64, attempt int) string {
 // the call's dialled legs.
 const anchorEndpoint = "Local/wakeup@stasis-failed"
 
+// restartPause is how long an attempt whose anchor never reached the app
+// waits before it is started again.
+const restartPause = 5 * time.Second
+
 // anchorFormats are the codecs the devices' legs are offered (the legs take
 // the anchor's as their originator's); the phones' endpoints allow these.
 const anchorFormats = "ulaw,alaw,g722"
@@ -61,20 +65,38 @@ func (s *Scheduler) start(ctx context.Context, w store.WakeupCall) {
 // done forgets a finished attempt and lets Run look at the store again.
 func (s *Scheduler) done(id uint64) {
 	s.mu.Lock()
+	delete(s.begun, s.inFlight[id])
 	delete(s.inFlight, id)
 	s.mu.Unlock()
 	s.Changed()
 }
 
+// begin notes that the Handler took the call of anchor ch.
+func (s *Scheduler) begin(ch string) {
+	s.mu.Lock()
+	s.begun[ch] = true
+	s.mu.Unlock()
+}
+
+func (s *Scheduler) hasBegun(ch string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.begun[ch]
+}
+
 // attempt creates the attempt's anchor channel, whose call (Handler) rings
 // the extension's devices and records the outcome, and watches it until it
-// is gone. An attempt whose call vanished without recording an outcome (hung
-// up from outside, the app stopped mid-ring) counts as unanswered, so that a
-// wakeup is never tried more often than its retries allow.
+// is gone. An anchor this scheduler created that vanished before the
+// Handler took it (the app was not connected yet) was no attempt: it is
+// started again after restartPause. An attempt whose call vanished without
+// recording an outcome (hung up from outside, the app stopped mid-ring)
+// counts as unanswered, so that a wakeup is never tried more often than its
+// retries allow.
 func (s *Scheduler) attempt(ctx context.Context, w store.WakeupCall, ch string) {
 	log := s.log.With("wakeup", w.ID, "extension", w.Extension, "channel", ch)
 	started := s.o.Clock.Now()
 	log.InfoContext(ctx, "wakeup due", "at", w.At.In(s.zone(ctx)), "attempt", w.Attempts+1)
+	created := true
 	_, err := s.o.Client.Channels().Create(ctx, ari.ChannelCreateParams{
 		Endpoint: anchorEndpoint, App: s.o.App, AppArgs: Tag + "," + appArg(w.ID, w.Extension),
 		ChannelID: ch, Formats: anchorFormats,
@@ -82,6 +104,7 @@ func (s *Scheduler) attempt(ctx context.Context, w store.WakeupCall, ch string) 
 	switch {
 	case err == nil:
 	case errors.Is(err, ari.ErrConflict):
+		created = false
 		log.InfoContext(ctx, "wakeup attempt already running (started before a restart): watching it")
 	case ctx.Err() != nil:
 		return
@@ -98,7 +121,17 @@ func (s *Scheduler) attempt(ctx context.Context, w store.WakeupCall, ch string) 
 		log.WarnContext(ctx, "cannot check the wakeup after its call", "err", err)
 		return
 	}
-	if pending {
+	switch {
+	case !pending:
+	case created && !s.hasBegun(ch):
+		log.InfoContext(ctx, "wakeup call never reached the app: starting it again", "in", restartPause)
+		timer := s.o.Clock.NewTimer(restartPause)
+		defer timer.Stop()
+		select {
+		case <-ctx.Done():
+		case <-timer.C():
+		}
+	default:
 		log.InfoContext(ctx, "wakeup call ended without an outcome")
 		s.unanswered(ctx, w.ID, ch, started, "call vanished")
 	}

@@ -19,16 +19,23 @@
 // and the retry comes after the call is over; still busy at the retry, the
 // wakeup is given up like any twice-unanswered one.
 //
+// DND and call forwarding do not apply: the wakeup is the user's own
+// request, and it is for them, not for a forward target.
+//
 // The wakeups live in the store, so they survive a restart: on start, one
 // overdue by at most Options.MaxLate (30 min) rings at once, an older one is
-// marked failed. A restarted scheduler that finds an attempt's anchor still
-// there (409 on its deterministic id) only watches it; an attempt whose call
-// vanished without an outcome (the app stopped mid-ring) counts as
-// unanswered, so no wakeup is tried more often than its retries allow.
+// marked failed. An app stopped mid-ring ends the call without an outcome,
+// so the restarted app rings the same attempt again at once. A scheduler
+// that finds an attempt's anchor still there (409 on its deterministic id)
+// only watches it; an attempt whose call vanished without an outcome counts
+// as unanswered, so no wakeup is tried more often than its retries allow.
+// An anchor that never reached the app (created before the app was
+// connected) is no attempt and is created again 5 s later.
 //
 // Wiring: Register(router, sched) for the codes, core.Options.Tagged[Tag] =
 // sched.Handler() for the attempts, Options.Presence = the router's
-// feature.Env.Presence, and go sched.Run(ctx).
+// feature.Env.Presence, Options.Ready = the engine's Ready, and
+// go sched.Run(ctx).
 package wakeup
 
 import (

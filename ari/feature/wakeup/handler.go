@@ -38,6 +38,7 @@ func (s *Scheduler) serve(ctx context.Context, c *core.Call) (err error) {
 	if err != nil {
 		return err
 	}
+	s.begin(c.Caller.ID)
 	started, recorded := c.Now(), false
 	defer func() {
 		if !recorded && ctx.Err() == nil {

@@ -120,3 +120,33 @@ func TestHarnessWakeupDueWhileTheExtensionIsBusyIsRetriedLater(t *testing.T) {
 		})
 	}
 }
+
+// The app restarts while the wakeup rings: the stopping process ends the
+// call, the new one (new engine, new scheduler, same store) rings the
+// wakeup again — at once, or as the retry when the old attempt's channel
+// was still there — and it is answered.
+func TestHarnessWakeupRingingWhenTheAppRestartsRingsAgain(t *testing.T) {
+	for _, mode := range []harness.Mode{harness.ModeSim, harness.ModeAsterisk} {
+		t.Run(string(mode), func(t *testing.T) {
+			const retry = 30 * time.Second // the store's shortest
+			app := &harnessApp{st: harnessStore(t, "101"), tune: func(o *wakeup.Options) { o.Rescan = time.Second }}
+			h := harness.New(t, mode, harness.Options{Extensions: []string{"101"}, App: app.run, AppReady: app.ready})
+			a := h.Phone("101")
+			schedule(t, app.st, "101", h.Clock().Now().Add(2*time.Second).Truncate(time.Second), retry)
+			a.WaitRinging()
+			app.restart()
+			h.Eventually("the restarted app to be ready", 20*time.Second, app.ready)
+			// The stopping app cancels the ringing call and the new one may
+			// ring at once: the phone sees the CANCEL, then a new INVITE.
+			h.Wait(2 * time.Second)
+			h.Eventually("the wakeup to ring again", retry+10*time.Second, func() bool { return a.State() == "ringing" })
+			a.Answer()
+			a.Hears("hello")
+			a.WaitHungUp(40 * time.Second)
+			noChannelLeft(h)
+			if ws := pending(t, app.st, "101"); len(ws) != 0 {
+				t.Errorf("still scheduled after the answer: %+v", ws)
+			}
+		})
+	}
+}

@@ -25,9 +25,35 @@ type harnessApp struct {
 	st   *store.Store
 	tune func(*wakeup.Options) // optional
 	eng  atomic.Pointer[core.Engine]
+	stop atomic.Pointer[context.CancelFunc] // ends the running process
 }
 
+// run runs the app as a process that restart stops and starts again.
 func (a *harnessApp) run(ctx context.Context, env harness.AppEnv) error {
+	for {
+		pctx, cancel := context.WithCancel(ctx)
+		a.stop.Store(&cancel)
+		err := a.process(pctx, env)
+		cancel()
+		if err != nil || ctx.Err() != nil {
+			return err
+		}
+	}
+}
+
+// restart stops the running process (its engine ends its calls, as on a
+// service restart); run starts a new one on the same store, with a new
+// engine (new ids, a resync) and a new scheduler. ready is false until the
+// new engine is connected.
+func (a *harnessApp) restart() {
+	a.eng.Store(nil)
+	if stop := a.stop.Load(); stop != nil {
+		(*stop)()
+	}
+}
+
+// process is one run of the app until ctx ends.
+func (a *harnessApp) process(ctx context.Context, env harness.AppEnv) error {
 	client := ari.New(ari.Options{BaseURL: env.ARIURL, Username: env.ARIUser, Password: env.ARIPassword,
 		Application: env.App, Logger: env.Logger})
 	plan, err := dialplan.New(dialplan.DefaultConfig())
@@ -37,8 +63,10 @@ func (a *harnessApp) run(ctx context.Context, env harness.AppEnv) error {
 	fenv := &feature.Env{Directory: feature.StoreDirectory{Store: a.st}, Store: a.st, Plan: plan,
 		Clock: env.Clock, Log: env.Logger}
 	router := callflow.NewRouter(fenv)
+	var eng *core.Engine // made below; the scheduler waits for it to be ready
 	o := wakeup.Options{Store: a.st.Wakeups, Client: client, Clock: env.Clock,
-		Location: berlin, App: env.App, Logger: env.Logger, Presence: fenv.Presence}
+		Location: berlin, App: env.App, Logger: env.Logger, Presence: fenv.Presence,
+		Ready: func() <-chan struct{} { return eng.Ready() }}
 	if a.tune != nil {
 		a.tune(&o)
 	}
@@ -47,7 +75,7 @@ func (a *harnessApp) run(ctx context.Context, env harness.AppEnv) error {
 		return err
 	}
 	wakeup.Register(router, sched)
-	eng := core.New(core.Options{Client: client, Clock: env.Clock, Logger: env.Logger, Handler: router,
+	eng = core.New(core.Options{Client: client, Clock: env.Clock, Logger: env.Logger, Handler: router,
 		Tagged: map[string]core.Handler{wakeup.Tag: sched.Handler()},
 		Stream: ari.StreamOptions{Clock: clock.Real{}, MinBackoff: 400 * time.Millisecond, MaxBackoff: time.Second}})
 	a.eng.Store(eng)

@@ -104,3 +104,60 @@ func TestUnregisteredPhoneCountsAsUnansweredAndIsRetried(t *testing.T) {
 	}
 	r.idle()
 }
+
+// An anchor that never reaches the app (the scheduler ran before the app was
+// connected) is no attempt: nothing is recorded and it is started again;
+// once the app is there, the wakeup rings at once. Here the anchors are
+// created for an application no engine serves; Asterisk hangs such a channel
+// up at once (Stasis fails), the simulator keeps it, so the test hangs it up.
+func TestAttemptThatNeverReachesTheAppIsNotCountedAndIsStartedAgain(t *testing.T) {
+	r := newRig(t)
+	a := r.Device("101")
+	r.dial(a, "*55*11260700#")
+	r.stopScheduler()
+	r.tune = func(o *wakeup.Options) { o.App = "elsewhere" }
+	r.startScheduler()
+	ctx := context.Background()
+	anchor := wakeup.ChannelID(1, 1)
+	exists := func() bool { _, err := r.Client.Channels().Get(ctx, anchor); return err == nil }
+	hangUp := func() {
+		t.Helper()
+		if err := r.Client.Channels().Hangup(ctx, anchor, ari.ChannelHangupParams{}); err != nil {
+			t.Fatal(err)
+		}
+		r.eventually("the anchor to be gone", func() bool { return !exists() })
+	}
+	r.jumpTo(time.Date(2026, 11, 26, 5, 59, 55, 0, time.UTC))
+	r.Advance(6 * time.Second)
+	r.eventually("the first anchor", exists)
+	hangUp()
+	r.Advance(2 * time.Second)
+	if exists() {
+		t.Fatal("started again at once, want a pause")
+	}
+	r.Advance(5 * time.Second)
+	r.eventually("the anchor started again", exists)
+	if n := incoming(a); n != 0 {
+		t.Fatalf("rang %d times without the app", n)
+	}
+	if ws := r.wakeups("101"); len(ws) != 1 || ws[0].Attempts != 0 || !ws[0].At.Equal(time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC)) {
+		t.Fatalf("after attempts that never reached the app: %+v, want it untouched", ws)
+	}
+	r.stopScheduler()
+	hangUp()
+	r.tune = nil
+	r.startScheduler()
+	r.Advance(2 * time.Second)
+	in := a.Ringing()
+	if in == nil {
+		t.Fatal("did not ring once the app was there")
+	}
+	if err := in.Answer(); err != nil {
+		t.Fatal(err)
+	}
+	r.WaitStateAdvancing(in, sim.CallEnded, 60*time.Second)
+	if n := len(r.wakeups("101")); n != 0 {
+		t.Errorf("%d wakeups still scheduled after the answer", n)
+	}
+	r.idle()
+}

@@ -96,6 +96,13 @@ type Options struct {
 	// Without it, busy is judged from the channels of the extension's
 	// endpoints alone.
 	Presence *feature.Presence
+	// Ready, when set, gives the channel the engine closes once it is
+	// connected and its first resync is done (core.Engine.Ready): Run starts
+	// no attempt before, so that an attempt's anchor is neither created
+	// while the app is not registered nor taken for a leftover by the
+	// resync. Without it, such an attempt is simply started again (see
+	// restartPause).
+	Ready func() <-chan struct{}
 }
 
 // Scheduler rings extensions at their wakeup times. Run drives it; Handler
@@ -107,6 +114,7 @@ type Scheduler struct {
 
 	mu       sync.Mutex
 	inFlight map[uint64]string // wakeup id -> anchor channel id of the running attempt
+	begun    map[string]bool   // anchor channel ids whose call the Handler began
 	wg       sync.WaitGroup
 }
 
@@ -140,7 +148,7 @@ func NewScheduler(o Options) (*Scheduler, error) {
 		o.Poll = DefaultPoll
 	}
 	return &Scheduler{o: o, log: o.Logger.With("feature", "wakeup"), changed: make(chan struct{}, 1),
-		inFlight: map[uint64]string{}}, nil
+		inFlight: map[uint64]string{}, begun: map[string]bool{}}, nil
 }
 
 // zone is the time zone wakeup times are read and spoken in.
@@ -168,6 +176,13 @@ func (s *Scheduler) Changed() {
 // failed (nobody wants a 07:00 wakeup at 11:00).
 func (s *Scheduler) Run(ctx context.Context) error {
 	defer s.wg.Wait()
+	if s.o.Ready != nil {
+		select {
+		case <-s.o.Ready():
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	for {
 		wait := s.o.Rescan
 		next, err := s.fire(ctx)
