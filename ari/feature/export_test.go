@@ -8,3 +8,6 @@ func ExtensionColumns() []string {
 	}
 	return out
 }
+
+// ProfileStatements reports how many profile batches ran on st's store.
+func ProfileStatements(d StoreDirectory) int64 { return batcherFor(d.Store).runs.Load() }

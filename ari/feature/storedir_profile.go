@@ -73,8 +73,17 @@ type profileRow struct {
 }
 
 // Profiles implements ProfileReader: one statement for every number asked,
-// plus one per extension that has follow-me steps. Nothing is cached.
+// plus one per extension that has follow-me steps, shared with the calls
+// asking at the same moment (see profileBatcher). Nothing is cached.
 func (d StoreDirectory) Profiles(ctx context.Context, numbers ...string) (map[string]*Profile, error) {
+	if len(numbers) == 0 {
+		return map[string]*Profile{}, nil
+	}
+	return batcherFor(d.Store).read(ctx, numbers, d.profiles)
+}
+
+// profiles reads the profiles of numbers in one statement.
+func (d StoreDirectory) profiles(ctx context.Context, numbers []string) (map[string]*Profile, error) {
 	out := make(map[string]*Profile, len(numbers))
 	if len(numbers) == 0 {
 		return out, nil
