@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -24,24 +25,27 @@ const burstSize = 400
 // happens between windows, with the timer stopped, and the PBX must be
 // idle before the next burst. setup-calls/s = calls / sum of the windows;
 // bridged-calls/s leaves out the wait for the records; setup-ms is the
-// mean Dial → bridged of one call, p99-ms its 99th percentile.
+// mean Dial → bridged of one call, p99-ms its 99th percentile; cpu-ms/call
+// is the CPU time of the whole process (simulator, benchmark, PBX) within
+// the windows per call, which other processes on the machine do not
+// inflate the way they inflate wall time.
 func benchBurst(b *testing.B) {
 	r := newRig(b, burstSize)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	var (
-		window, bridgedWindow time.Duration
-		setups                []time.Duration
+		window, bridgedWindow, cpu time.Duration
+		setups                     []time.Duration
 	)
 	b.ResetTimer()
 	b.StopTimer()
 	for done := 0; done < b.N; {
 		k := min(burstSize, b.N-done)
-		w, bw, s, err := r.burst(ctx, k)
+		w, bw, c, s, err := r.burst(ctx, k)
 		if err != nil {
 			b.Fatal(err)
 		}
-		window += w
+		window, cpu = window+w, cpu+c
 		bridgedWindow += bw
 		setups = append(setups, s...)
 		done += k
@@ -55,17 +59,28 @@ func benchBurst(b *testing.B) {
 	}
 	b.ReportMetric(float64(sum)/float64(len(setups))/1e6, "setup-ms")
 	b.ReportMetric(float64(setups[len(setups)*99/100])/1e6, "p99-ms")
+	b.ReportMetric(float64(cpu)/float64(b.N)/1e6, "cpu-ms/call")
+}
+
+// cpuTime is the CPU time (user + system) the process used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // burst sets up k calls at once (pairs 0..k-1), with the benchmark timer
 // running only during the window; it returns the window with and without
-// the wait for the records, and each call's Dial → bridged time. It ends
-// the calls and waits until the PBX is idle before returning.
-func (r *rig) burst(ctx context.Context, k int) (window, bridgedWindow time.Duration, setups []time.Duration, err error) {
+// the wait for the records, the CPU time used in the window, and each
+// call's Dial → bridged time. It ends the calls and waits until the PBX is
+// idle before returning.
+func (r *rig) burst(ctx context.Context, k int) (window, bridgedWindow, cpu time.Duration, setups []time.Duration, err error) {
 	b, _ := r.tb.(*testing.B)
 	base, err := r.answeredTraces(ctx)
 	if err != nil {
-		return 0, 0, nil, err
+		return 0, 0, 0, nil, err
 	}
 	type result struct {
 		c      *sim.Call
@@ -79,7 +94,7 @@ func (r *rig) burst(ctx context.Context, k int) (window, bridgedWindow time.Dura
 	if b != nil {
 		b.StartTimer()
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for i := 0; i < k; i++ {
 		wg.Add(1)
 		go func(i int) {
@@ -93,7 +108,7 @@ func (r *rig) burst(ctx context.Context, k int) (window, bridgedWindow time.Dura
 	var last time.Time
 	for _, res := range results {
 		if res.err != nil {
-			return 0, 0, nil, res.err
+			return 0, 0, 0, nil, res.err
 		}
 		if res.at.After(last) {
 			last = res.at
@@ -101,9 +116,9 @@ func (r *rig) burst(ctx context.Context, k int) (window, bridgedWindow time.Dura
 		setups = append(setups, res.setup)
 	}
 	if err := r.waitTraces(ctx, base+int64(k)); err != nil {
-		return 0, 0, nil, err
+		return 0, 0, 0, nil, err
 	}
-	end := time.Now()
+	end, cpu1 := time.Now(), cpuTime()
 	if b != nil {
 		b.StopTimer()
 	}
@@ -113,18 +128,18 @@ func (r *rig) burst(ctx context.Context, k int) (window, bridgedWindow time.Dura
 	for i, res := range results {
 		gone[i] = r.tap.servedFor(res.bridge)
 		if err := res.c.Hangup(); err != nil {
-			return 0, 0, nil, fmt.Errorf("hang up: %w", err)
+			return 0, 0, 0, nil, fmt.Errorf("hang up: %w", err)
 		}
 	}
 	for _, g := range gone {
 		select {
 		case <-g:
 		case <-ctx.Done():
-			return 0, 0, nil, ctx.Err()
+			return 0, 0, 0, nil, ctx.Err()
 		}
 	}
 	if err := r.waitIdle(ctx); err != nil {
-		return 0, 0, nil, err
+		return 0, 0, 0, nil, err
 	}
-	return end.Sub(start), last.Sub(start), setups, nil
+	return end.Sub(start), last.Sub(start), cpu1 - cpu0, setups, nil
 }

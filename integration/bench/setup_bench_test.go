@@ -30,7 +30,8 @@ func BenchmarkCallSetup(b *testing.B) {
 // and writing the b.N call records (the PBX is stopped inside the timer,
 // which drains the record queue) — so calls/s is complete call cycles per
 // second; setup-ms is the mean time from the caller's INVITE (Dial) to the
-// app's successful addChannel of both legs.
+// app's successful addChannel of both legs; cpu-ms/call is the process's
+// CPU time (simulator, benchmark, PBX) per call.
 func benchCycle(b *testing.B) {
 	r := newRig(b, 2*setupPairs)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -44,7 +45,7 @@ func benchCycle(b *testing.B) {
 		failure error
 	)
 	b.ResetTimer()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for p := 0; p < setupPairs; p++ {
 		wg.Add(1)
 		go func(p int) {
@@ -90,11 +91,12 @@ func benchCycle(b *testing.B) {
 		b.Fatal(err)
 	}
 	r.stop()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), cpuTime()-cpu0
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "calls/s")
 	b.ReportMetric(float64(setupNS.Load())/float64(b.N)/1e6, "setup-ms")
 	b.ReportMetric(float64(busy.Load()), "busy-retries")
+	b.ReportMetric(float64(cpu)/float64(b.N)/1e6, "cpu-ms/call")
 	n, err := r.closedRecords(context.Background())
 	if err != nil {
 		b.Fatal(err)
