@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/switchboard-pbx/switchboard/ari"
 	"github.com/switchboard-pbx/switchboard/ari/core"
 	"github.com/switchboard-pbx/switchboard/ari/feature"
 	"github.com/switchboard-pbx/switchboard/ari/feature/callflow"
@@ -250,55 +248,6 @@ func (ss *session) listen(ctx context.Context) error {
 	}
 }
 
-// step moves to message next of n, or says "no more messages" when there
-// is none; it reports whether the message is to be played.
-func (ss *session) step(ctx context.Context, i *int, next, n int) (bool, error) {
-	if next < 0 || next >= n {
-		return false, ss.c.Play(ctx, ss.c.Caller, "sound:vm-nomore")
-	}
-	*i = next
-	return true, nil
-}
-
-// drop takes message i off the list (saved to a folder not listed) and
-// moves to the one after it: "no messages" and done when none is left but
-// those marked for deletion, "no more messages" when it was the last.
-func (ss *session) drop(ctx context.Context, msgs []store.VoicemailMessage, i *int, deleted map[uint64]bool) (rest []store.VoicemailMessage, play, done bool, err error) {
-	msgs = slices.Delete(msgs, *i, *i+1)
-	switch {
-	case allMarked(msgs, deleted):
-		return msgs, false, true, ss.c.Play(ctx, ss.c.Caller, "sound:vm-no", "sound:vm-messages")
-	case *i >= len(msgs):
-		*i = len(msgs) - 1
-		return msgs, false, false, ss.c.Play(ctx, ss.c.Caller, "sound:vm-nomore")
-	}
-	return msgs, true, false, nil
-}
-
-// allMarked reports whether every message left is marked for deletion (true
-// for none).
-func allMarked(msgs []store.VoicemailMessage, deleted map[uint64]bool) bool {
-	for _, m := range msgs {
-		if !deleted[m.ID] {
-			return false
-		}
-	}
-	return true
-}
-
-// purge deletes the messages marked for deletion; a failure is logged (the
-// message stays, to be deleted another time).
-func (ss *session) purge(ctx context.Context, msgs []store.VoicemailMessage, deleted map[uint64]bool) {
-	for i := range msgs {
-		if !deleted[msgs[i].ID] {
-			continue
-		}
-		if err := ss.remove(ctx, &msgs[i]); err != nil {
-			ss.log.ErrorContext(ctx, "voicemail delete failed", "err", err)
-		}
-	}
-}
-
 // errCalledBack ends the menus: the caller was put through to whoever left
 // the message and that call is over.
 var errCalledBack = errors.New("voicemail: called back")
@@ -362,18 +311,4 @@ func (ss *session) messagePrompt(i, n int, deleted bool) []string {
 		del = "sound:vm-undelete"
 	}
 	return append(p, "sound:vm-advopts", del, "sound:vm-toforward", "sound:vm-savemessage", "sound:vm-helpexit")
-}
-
-// remove deletes a message: the recording, then its record, then the lamp.
-func (ss *session) remove(ctx context.Context, m *store.VoicemailMessage) error {
-	name := ss.s.recordingName(m)
-	if err := ss.c.Client().Recordings().DeleteStored(ctx, name); err != nil && !errors.Is(err, ari.ErrNotFound) {
-		return fmt.Errorf("voicemail %s: delete recording %s: %w", ss.box, name, err)
-	}
-	if err := ss.s.o.Messages.Delete(ctx, m.ID); err != nil {
-		return fmt.Errorf("voicemail %s: delete message: %w", ss.box, err)
-	}
-	ss.log.InfoContext(ctx, "voicemail deleted", "recording", name)
-	ss.s.UpdateMWI(ctx, ss.c.Client(), ss.box)
-	return nil
 }
