@@ -3,6 +3,7 @@ package records
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"path/filepath"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/ari/core"
+	"github.com/switchboard-pbx/switchboard/internal/clock"
 	"github.com/switchboard-pbx/switchboard/store"
 )
 
@@ -178,5 +180,41 @@ func TestAFailedRecordWriteLosesOnlyItsOwnCall(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), "call_id=clash"); n != 1 || !strings.Contains(logs.String(), "duplicate") {
 		t.Errorf("want one error line for the clash, got %d:\n%s", n, logs.String())
+	}
+}
+
+func TestChangesWaitTheLingerThenSaveTogetherAndCloseSavesAtOnce(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	clk := clock.NewFake(t0)
+	r := New(st.Calls, nil, WithClock(clk))
+	changes := forwardedCall("late")
+	for _, c := range changes[:4] { // routed, ring decision, first leg
+		r.CallChanged(ctx, c.kind, c.s)
+	}
+	if err := clk.BlockUntil(ctx, 1); err != nil { // the writer waits for more
+		t.Fatal(err)
+	}
+	if _, err := st.Calls.GetByUID(ctx, "late"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("record saved before the linger: err = %v", err)
+	}
+	clk.Advance(Linger)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		if c, err := st.Calls.GetByUID(ctx, "late"); err == nil {
+			if c.State != store.CallOpen || len(c.Trace) != 1 {
+				t.Fatalf("record after the linger = %+v", c)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("record not saved after the linger")
+		}
+	}
+	for _, c := range changes[4:] {
+		r.CallChanged(ctx, c.kind, c.s)
+	}
+	r.Close() // the clock does not move: Close saves without waiting
+	if c, _ := saved(t, st, "late"); c.State != store.CallClosed || c.DurationSec != 60 {
+		t.Fatalf("record after Close = %+v", c)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/ari/core"
+	"github.com/switchboard-pbx/switchboard/internal/clock"
 	"github.com/switchboard-pbx/switchboard/store"
 )
 
@@ -27,6 +28,7 @@ import (
 type Recorder struct {
 	calls *store.CallRepo
 	log   *slog.Logger
+	clock clock.Clock
 	ops   chan op
 	done  chan struct{}
 
@@ -70,9 +72,19 @@ func (rc *record) seq(idx int) int {
 	return 0
 }
 
+// Option changes how New builds a Recorder.
+type Option func(*Recorder)
+
+// WithClock times the writer's gathering of changes (see Linger) on c
+// instead of the wall clock.
+func WithClock(c clock.Clock) Option { return func(r *Recorder) { r.clock = c } }
+
 // New starts a Recorder writing through calls; Close stops it.
-func New(calls *store.CallRepo, log *slog.Logger) *Recorder {
+func New(calls *store.CallRepo, log *slog.Logger, opts ...Option) *Recorder {
 	r := newRecorder(calls, log)
+	for _, o := range opts {
+		o(r)
+	}
 	go r.run()
 	return r
 }
@@ -81,7 +93,7 @@ func newRecorder(calls *store.CallRepo, log *slog.Logger) *Recorder {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Recorder{calls: calls, log: log.With("component", "call-records"),
+	return &Recorder{calls: calls, log: log.With("component", "call-records"), clock: clock.Real{},
 		ops: make(chan op, 4096), done: make(chan struct{}), state: map[string]*callState{}}
 }
 
@@ -95,29 +107,37 @@ type op struct {
 // maxBatch bounds how many queued changes one save gathers.
 const maxBatch = 512
 
-// run applies the queued changes in order, as many as are waiting (up to
-// maxBatch) at a time, then saves every call they touched together: the
-// changes a call made meanwhile cost one write, and all the calls one
-// transaction. The store replays a failed transaction call by call, so a
-// call that cannot be written is lost alone.
+// Linger is how long the writer gathers changes after the first one before
+// it saves them (unless maxBatch fill up first): a record is at most that
+// late, and a busy PBX saves the changes of tens of calls per transaction,
+// whose fixed cost (commit, compiling statements) was most of the work.
+const Linger = 5 * time.Millisecond
+
+// run applies the queued changes in order, all that arrive within Linger
+// of the first (up to maxBatch), then saves every call they touched
+// together: the changes a call made meanwhile cost one write, and all the
+// calls one transaction. The store replays a failed transaction call by
+// call, so a call that cannot be written is lost alone.
 func (r *Recorder) run() {
 	defer close(r.done)
 	ctx := context.Background()
 	batch := make([]op, 0, maxBatch)
 	for first := range r.ops {
 		batch = append(batch[:0], first)
+		due := r.clock.NewTimer(Linger)
 	fill:
 		for len(batch) < maxBatch {
 			select {
 			case o, ok := <-r.ops:
 				if !ok {
-					break fill
+					break fill // Close: save what is there now
 				}
 				batch = append(batch, o)
-			default:
+			case <-due.C():
 				break fill
 			}
 		}
+		due.Stop()
 		r.write(ctx, batch)
 	}
 }
