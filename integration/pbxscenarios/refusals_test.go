@@ -51,51 +51,62 @@ func TestDNDWithVoicemailChosenSendsCallersToTheMailboxAndOutboundStillWorks(t *
 	})
 }
 
-// lastCaller stores an answered inbound call from number to ext, as a trunk
-// call leaves it.
-func lastCaller(ext, number string) func(t *testing.T, st *store.Store) {
-	return func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		start := time.Now().Add(-time.Hour)
-		rec := &store.CallRecord{UID: "seeded-inbound-1", Type: store.CallInbound, FromNumber: number, ToNumber: ext,
-			StartedAt: start, Legs: []store.CallLeg{{Kind: store.LegOriginal, FromNumber: number, ToNumber: ext,
-				ToExtension: ext, StartedAt: start}}}
-		if err := st.Calls.Open(ctx, rec); err != nil {
-			t.Fatal(err)
-		}
-		if err := st.Calls.Close(ctx, rec.ID, start.Add(time.Minute), store.DispAnswered); err != nil {
+func TestLastExternalCallerBlacklistedByCodeIsRejectedUntilDeletedByCode(t *testing.T) {
+	setup := func(t *testing.T, st *store.Store) {
+		err := st.Trunks.CreateRoute(context.Background(), &store.InboundRoute{DID: providerDID,
+			DestinationType: store.DestExtension, DestinationValue: "102"})
+		if err != nil {
 			t.Fatal(err)
 		}
 	}
-}
-
-func TestLastExternalCallerIsBlacklistedAndDeletedByCode(t *testing.T) {
-	run(t, []string{"101"}, lastCaller("101", "855307096"), func(t *testing.T, w *world) {
-		a := w.Phone("101")
+	runTrunk(t, []string{"102"}, setup, func(t *testing.T, w *world) {
+		b, provider := w.Phone("102"), w.Trunk()
 		blacklisted := func() bool {
-			ok, err := w.st.Blacklist.Contains(context.Background(), "855307096")
+			ok, err := w.st.Blacklist.Contains(context.Background(), spamNumber)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return ok
 		}
-		a.Dial("*76#")
-		a.WaitAnswered()
-		a.Hears("num-was-successfully")
-		a.Hears("added")
-		a.WaitHungUp(15 * time.Second)
+		provider.Call(providerDID, spamNumber, "")
+		b.WaitRinging()
+		b.Answer()
+		provider.WaitAnswered()
+		provider.Hangup()
+		b.WaitHungUp()
+		if e := w.newestCall(t, "102"); e.FromNumber != spamNumber {
+			t.Fatalf("102's newest call is from %q, want %s", e.FromNumber, spamNumber)
+		}
+
+		b.Dial("*76#")
+		b.WaitAnswered()
+		b.Hears("num-was-successfully")
+		b.Hears("added")
+		b.WaitHungUp(15 * time.Second)
 		if !blacklisted() {
-			t.Fatal("the last external caller 855307096 was not blacklisted")
+			t.Fatalf("*76# did not blacklist the last external caller %s", spamNumber)
 		}
-		a.Dial("*075#")
-		a.WaitAnswered()
-		a.Hears("enter-num-blacklist")
-		a.SendDTMF("9855307096#")
-		a.Hears("removed")
-		a.WaitHungUp(15 * time.Second)
+		provider.Call(providerDID, spamNumber, "")
+		if cause := provider.WaitHungUp(); cause != 21 {
+			t.Errorf("the blacklisted caller's next call ended with cause %d, want 21 (rejected)", cause)
+		}
+		if st := b.State(); st == "ringing" {
+			t.Error("102 rings for a blacklisted caller")
+		}
+
+		b.Dial("*075#")
+		b.WaitAnswered()
+		b.Hears("enter-num-blacklist")
+		b.SendDTMF("9" + spamNumber + "#")
+		b.Hears("removed")
+		b.WaitHungUp(15 * time.Second)
 		if blacklisted() {
-			t.Fatal("*075# left 855307096 on the blacklist")
+			t.Fatalf("*075# left %s on the blacklist", spamNumber)
 		}
+		provider.Call(providerDID, spamNumber, "")
+		b.WaitRinging()
+		provider.Hangup()
+		b.WaitHungUp()
 		w.idle()
 	})
 }
