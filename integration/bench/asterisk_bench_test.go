@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"os/exec"
 	"path"
@@ -58,8 +59,10 @@ const (
 // the app, which asks for ringing before dialling the callee). The run also
 // breaks the time down (see sippSpy) and reports the CPU Asterisk and this
 // process used. Skipped unless SWITCHBOARD_ASTERISK names the binary; run
-// with -benchtime=1x. SWITCHBOARD_BENCH_DISALLOW (comma-separated event
-// types, "-" for none) replaces the app's event filter, for A/B runs.
+// with -benchtime=1x. For A/B runs, SWITCHBOARD_BENCH_DISALLOW
+// (comma-separated event types, "-" for none) replaces the app's event
+// filter and SWITCHBOARD_BENCH_MAXCONNS the ARI client's connection pool
+// (ari.DefaultMaxConns).
 func BenchmarkSIPpThroughApp(b *testing.B) { benchSIPp(b, throughApp) }
 
 // BenchmarkSIPpPlainDialplan is the research's baseline on this machine: the
@@ -94,10 +97,16 @@ func benchSIPp(b *testing.B, mode sippMode) {
 func sippRun(b *testing.B, mode sippMode) (meanMS float64, ok, failed int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	maxConns := ari.DefaultMaxConns
+	if v, err := strconv.Atoi(os.Getenv("SWITCHBOARD_BENCH_MAXCONNS")); err == nil && v > 0 {
+		maxConns = v
+		b.Logf("ARI connection pool for this run: %d", maxConns)
+	}
 	ast := asterisktest.Start(b, func(p *asteriskconf.Params) {
 		// Two RTP sessions a call: the test default of 100 pairs is too few.
 		p.RTPEnd = p.RTPStart + 4000
 		p.UDPTLStart, p.UDPTLEnd = p.RTPEnd+2, p.RTPEnd+102
+		p.HTTPSessionLimit = max(p.HTTPSessionLimit, asteriskconf.SessionLimitFor(maxConns, 0))
 	})
 	st, err := store.Open(ctx, store.Options{Driver: "sqlite", DSN: filepath.Join(b.TempDir(), "pbx.db")})
 	if err != nil {
@@ -110,7 +119,7 @@ func sippRun(b *testing.B, mode sippMode) (meanMS float64, ok, failed int) {
 	p := ast.Params
 	spy := newSIPpSpy()
 	client := ari.New(ari.Options{BaseURL: ast.ARIURL, Username: p.ARIUser, Password: p.ARIPassword,
-		Application: p.App, Logger: quietLogger(), HTTPClient: spy.httpClient()})
+		Application: p.App, Logger: quietLogger(), HTTPClient: spy.httpClient(maxConns)})
 	callees := provisionSIPp(ctx, b, st, client)
 	if mode == plainDialplan {
 		plainContext(ctx, b, ast, client)
@@ -152,6 +161,7 @@ func sippRun(b *testing.B, mode sippMode) (meanMS float64, ok, failed int) {
 		b.Fatal(err)
 	}
 	spy.reset()
+	sniffer := sniffSIP(b, p.SIPUDPPort)
 	load := loadAvg()
 	cpu := startCPU(ast.PID())
 	b.ResetTimer()
@@ -162,13 +172,19 @@ func sippRun(b *testing.B, mode sippMode) (meanMS float64, ok, failed int) {
 		"-trace_err", "-timeout", "60s", "-timeout_error", asterisk)
 	out, runErr := caller.CombinedOutput()
 	b.StopTimer()
-	cpu.report(b)
+	invites, rings := sniffer.close()
+	cpu.report(b, sippRate*sippSeconds)
 	b.Logf("load average before the run %s, after %s", load, loadAvg())
+	if wire := wireINV180(invites, rings); len(wire) > 0 {
+		b.Logf("INVITE→180 on the wire (Asterisk's own, %d calls), mean / p50 / p99 ms: %s", len(wire), stats(wire))
+		b.ReportMetric(avg(wire), "wire-inv180-ms")
+	}
 	if mode == throughApp {
-		spy.report(b, sippRate*sippSeconds)
+		spy.report(b, sippRate*sippSeconds, invites, rings)
 	}
 	meanMS, n, err := meanRTT(dir)
 	if err != nil {
+		logFailures(b, ast, dir)
 		b.Fatalf("%v (sipp: %v)\n%s", err, runErr, lastLines(out, 30))
 	}
 	if vals, err := rtts(dir); err == nil {
@@ -228,6 +244,8 @@ func updateObject(ctx context.Context, b *testing.B, client *ari.Client, typ, id
 // plainContext moves the caller's endpoint to a dialplan context that dials
 // the callee directly, without the app.
 func plainContext(ctx context.Context, b *testing.B, ast *asterisktest.Instance, client *ari.Client) {
+	// The rendered modules.conf loads no app_dial: the app never needs it.
+	ast.CLI(b, "module load app_dial.so")
 	ast.CLI(b, "dialplan add extension _X.,1,Dial(PJSIP/${EXTEN},30) into bench-plain replace")
 	updateObject(ctx, b, client, "endpoint", sippCaller, "context", "bench-plain")
 }
@@ -414,6 +432,12 @@ type sippSpy struct {
 	// ("POST /channels/{id}/ring"), waiting for a pooled connection included.
 	rest map[string]*restTime
 	odd  []byte // the first event whose type was not found
+	// poolWait is how long each ring request waited for a connection.
+	poolWait []float64
+	// conns are the TCP connections REST requests used; inflight and
+	// maxInflight count the requests under way.
+	conns                 map[string]bool
+	inflight, maxInflight int
 }
 
 type restTime struct {
@@ -436,24 +460,42 @@ func newSIPpSpy() *sippSpy {
 func (s *sippSpy) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.starts, s.rings, s.types, s.rest = nil, map[string][2]time.Time{}, map[string]int{}, map[string]*restTime{}
+	s.starts, s.rings, s.types, s.rest, s.poolWait = nil, map[string][2]time.Time{}, map[string]int{}, map[string]*restTime{}, nil
+	s.conns, s.maxInflight = map[string]bool{}, s.inflight
 	s.frames, s.bytes = 0, 0
 }
 
-// httpClient is ari.New's default client with the ring requests timed.
-func (s *sippSpy) httpClient() *http.Client {
+// httpClient is ari.New's default client (with a pool of maxConns) with
+// every request timed.
+func (s *sippSpy) httpClient(maxConns int) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxConnsPerHost, tr.MaxIdleConnsPerHost, tr.MaxIdleConns = ari.DefaultMaxConns, ari.DefaultMaxConns, ari.DefaultMaxConns
+	tr.MaxConnsPerHost, tr.MaxIdleConnsPerHost, tr.MaxIdleConns = maxConns, maxConns, maxConns
 	tr.IdleConnTimeout = 90 * time.Second
 	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		rest, ring := strings.CutSuffix(r.URL.Path, "/ring")
 		sent := time.Now()
+		var got time.Time
+		r = r.WithContext(httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{
+			GotConn: func(i httptrace.GotConnInfo) {
+				got = time.Now()
+				s.mu.Lock()
+				s.conns[i.Conn.LocalAddr().String()] = true
+				s.mu.Unlock()
+			}}))
+		s.mu.Lock()
+		s.inflight++
+		s.maxInflight = max(s.maxInflight, s.inflight)
+		s.mu.Unlock()
 		resp, err := tr.RoundTrip(r)
 		done := time.Now()
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		s.inflight--
 		if ring && r.Method == http.MethodPost {
 			s.rings[path.Base(rest)] = [2]time.Time{sent, done}
+			if !got.IsZero() {
+				s.poolWait = append(s.poolWait, millis(got.Sub(sent)))
+			}
 		}
 		op := r.Method + " " + operation(r.URL.Path)
 		t := s.rest[op]
@@ -545,10 +587,11 @@ func (c *spyConn) consume(data []byte, at time.Time) {
 }
 
 // event counts one event; a StasisStart is kept for the report. Asterisk
-// writes "type" first.
+// writes "type" first (but after "cause" and "soft" in ChannelHangupRequest),
+// and no other member before it contains "type".
 func (s *sippSpy) event(frame []byte, at time.Time) {
 	typ := ""
-	if rest, ok := bytes.CutPrefix(frame, []byte(`{"type":"`)); ok {
+	if _, rest, ok := bytes.Cut(frame, []byte(`"type":"`)); ok {
 		if i := bytes.IndexByte(rest, '"'); i > 0 {
 			typ = string(rest[:i])
 		}
@@ -567,16 +610,17 @@ func (s *sippSpy) event(frame []byte, at time.Time) {
 }
 
 // report logs and reports the breakdown of the calls that rang.
-func (s *sippSpy) report(b *testing.B, calls int) {
+func (s *sippSpy) report(b *testing.B, calls int, invites, rings map[string]time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var created, queued, app, ring []float64
+	var intake, created, queued, app, ring, egress []float64
 	for _, st := range s.starts {
 		var ev struct {
 			Timestamp string   `json:"timestamp"`
 			Args      []string `json:"args"`
 			Channel   struct {
 				ID           string `json:"id"`
+				ProtocolID   string `json:"protocol_id"`
 				CreationTime string `json:"creationtime"`
 			} `json:"channel"`
 		}
@@ -593,6 +637,12 @@ func (s *sippSpy) report(b *testing.B, calls int) {
 		queued = append(queued, millis(st.at.Sub(ts)))
 		app = append(app, millis(r[0].Sub(st.at)))
 		ring = append(ring, millis(r[1].Sub(r[0])))
+		in, ok1 := invites[ev.Channel.ProtocolID]
+		out, ok2 := rings[ev.Channel.ProtocolID]
+		if ok1 && ok2 {
+			intake = append(intake, millis(cr.Sub(in)))
+			egress = append(egress, millis(out.Sub(r[1])))
+		}
 	}
 	if len(created) == 0 {
 		b.Logf("breakdown: no caller's StasisStart matched a ring request")
@@ -601,6 +651,15 @@ func (s *sippSpy) report(b *testing.B, calls int) {
 	b.Logf("breakdown of %d calls, mean / p50 / p99 ms: created→StasisStart %s; StasisStart→arrival in the app %s; "+
 		"arrival→ring sent %s; ring sent→answered %s",
 		len(created), stats(created), stats(queued), stats(app), stats(ring))
+	if len(intake) > 0 {
+		b.Logf("and on the wire (%d calls): INVITE in→channel created %s; ring answered→180 out %s",
+			len(intake), stats(intake), stats(egress))
+		b.ReportMetric(avg(intake), "intake-ms")
+		b.ReportMetric(avg(egress), "egress-ms")
+	}
+	if len(s.poolWait) > 0 {
+		b.Logf("of which the ring request waited for a pooled connection (mean / p50 / p99 ms): %s", stats(s.poolWait))
+	}
 	b.ReportMetric(avg(queued), "event-delivery-ms")
 	b.ReportMetric(avg(app), "app-to-ring-ms")
 	b.ReportMetric(avg(ring), "ring-rest-ms")
@@ -628,7 +687,8 @@ func (s *sippSpy) report(b *testing.B, calls int) {
 		ops = append(ops, fmt.Sprintf("%s: %d, mean %.1f ms, max %.0f ms", op, t.n, millis(t.sum)/float64(t.n), millis(t.max)))
 	}
 	slices.Sort(ops)
-	b.Logf("REST requests during the run (pool wait included):\n%s", strings.Join(ops, "\n"))
+	b.Logf("REST requests during the run (pool wait included; %d connections used, at most %d requests under way):\n%s",
+		len(s.conns), s.maxInflight, strings.Join(ops, "\n"))
 }
 
 // asteriskTime is ARI's timestamp layout.
@@ -654,15 +714,17 @@ func startCPU(pid int) *cpuMeter {
 	return &cpuMeter{pid: pid, start: time.Now(), ast: procCPU(pid), self0: selfCPU()}
 }
 
-func (m *cpuMeter) report(b *testing.B) {
+func (m *cpuMeter) report(b *testing.B, calls int) {
 	wall := time.Since(m.start)
 	ast := procCPU(m.pid) - m.ast
 	self := selfCPU() - m.self0
 	pct := func(d time.Duration) float64 { return 100 * d.Seconds() / wall.Seconds() }
 	b.ReportMetric(pct(ast), "asterisk-cpu-%")
 	b.ReportMetric(pct(self), "app-cpu-%")
-	b.Logf("CPU during the SIPp run (%.1f s): Asterisk %.0f %%, this process (app + bench) %.0f %%",
-		wall.Seconds(), pct(ast), pct(self))
+	b.ReportMetric(millis(ast)/float64(calls), "asterisk-cpu-ms/call")
+	b.ReportMetric(millis(self)/float64(calls), "app-cpu-ms/call")
+	b.Logf("CPU during the SIPp run (%.1f s): Asterisk %.0f %% (%.1f ms a call), this process (app + bench) %.0f %% (%.1f ms a call)",
+		wall.Seconds(), pct(ast), millis(ast)/float64(calls), pct(self), millis(self)/float64(calls))
 }
 
 // procCPU is a process's user+system time from /proc/<pid>/stat.
@@ -698,4 +760,142 @@ func loadAvg() string {
 		return "?"
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// sipSniffer timestamps, in the kernel, the SIP messages between the callers
+// and Asterisk on the loopback interface (an AF_PACKET socket with a "udp
+// port <Asterisk's>" filter; needs root, else the run goes without it): the
+// authenticated INVITE reaching Asterisk and the 180 leaving it, by Call-ID.
+// That separates Asterisk's own INVITE→180 from SIPp's scheduling, and the
+// Call-ID is the channel's protocol_id in StasisStart.
+type sipSniffer struct {
+	fd      int
+	port    int
+	stop    chan struct{}
+	done    chan struct{}
+	mu      sync.Mutex
+	invites map[string]time.Time
+	rings   map[string]time.Time
+}
+
+func sniffSIP(tb testing.TB, port int) *sipSniffer {
+	lo, err := net.InterfaceByName("lo")
+	if err != nil {
+		tb.Logf("no SIP sniffer: %v", err)
+		return nil
+	}
+	const ethPAll = 0x0300 // htons(ETH_P_ALL)
+	fd, err := syscall.Socket(syscall.AF_PACKET, syscall.SOCK_RAW, ethPAll)
+	if err != nil {
+		tb.Logf("no SIP sniffer (AF_PACKET needs root): %v", err)
+		return nil
+	}
+	p := uint32(port)
+	filter := []syscall.SockFilter{ // tcpdump -dd "ip and udp port <port>"
+		{Code: 0x28, K: 12}, {Code: 0x15, Jf: 10, K: 0x800}, {Code: 0x30, K: 23}, {Code: 0x15, Jf: 8, K: 17},
+		{Code: 0x28, K: 20}, {Code: 0x45, Jt: 6, K: 0x1fff}, {Code: 0xb1, K: 14}, {Code: 0x48, K: 14},
+		{Code: 0x15, Jt: 2, K: p}, {Code: 0x48, K: 16}, {Code: 0x15, Jf: 1, K: p}, {Code: 0x06, K: 1 << 18}, {Code: 0x06},
+	}
+	for _, err := range []error{
+		syscall.AttachLsf(fd, filter), //nolint:staticcheck // the x/net/bpf module is not a dependency
+		syscall.Bind(fd, &syscall.SockaddrLinklayer{Protocol: ethPAll, Ifindex: lo.Index}),
+		syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1),
+		syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<20),
+		syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &syscall.Timeval{Usec: 200000}),
+	} {
+		if err != nil {
+			syscall.Close(fd)
+			tb.Logf("no SIP sniffer: %v", err)
+			return nil
+		}
+	}
+	s := &sipSniffer{fd: fd, port: port, stop: make(chan struct{}), done: make(chan struct{}),
+		invites: map[string]time.Time{}, rings: map[string]time.Time{}}
+	go s.run()
+	return s
+}
+
+func (s *sipSniffer) run() {
+	defer close(s.done)
+	buf, oob := make([]byte, 1<<16), make([]byte, 128)
+	for {
+		select {
+		case <-s.stop:
+			syscall.Close(s.fd)
+			return
+		default:
+		}
+		n, oobn, _, from, err := syscall.Recvmsg(s.fd, buf, oob, 0)
+		if err != nil {
+			continue // the read timeout: look at stop again
+		}
+		// On lo every packet is seen twice: keep the incoming copy.
+		if ll, ok := from.(*syscall.SockaddrLinklayer); !ok || ll.Pkttype != syscall.PACKET_HOST {
+			continue
+		}
+		at := time.Now()
+		if msgs, err := syscall.ParseSocketControlMessage(oob[:oobn]); err == nil {
+			for _, m := range msgs {
+				if m.Header.Level == syscall.SOL_SOCKET && m.Header.Type == syscall.SO_TIMESTAMPNS && len(m.Data) >= 16 {
+					at = time.Unix(int64(binary.NativeEndian.Uint64(m.Data)), int64(binary.NativeEndian.Uint64(m.Data[8:])))
+				}
+			}
+		}
+		s.packet(buf[:n], at)
+	}
+}
+
+// packet records an authenticated INVITE to Asterisk or a 180 from it.
+func (s *sipSniffer) packet(frame []byte, at time.Time) {
+	if len(frame) < 14+20+8 {
+		return
+	}
+	ip := frame[14:]
+	udp := ip[int(ip[0]&0x0f)*4:]
+	if len(udp) < 8 {
+		return
+	}
+	src, dst, sip := int(binary.BigEndian.Uint16(udp)), int(binary.BigEndian.Uint16(udp[2:])), udp[8:]
+	var into map[string]time.Time
+	switch {
+	case dst == s.port && bytes.HasPrefix(sip, []byte("INVITE ")) && bytes.Contains(sip, []byte("\nAuthorization:")):
+		into = s.invites
+	case src == s.port && bytes.HasPrefix(sip, []byte("SIP/2.0 180 ")):
+		into = s.rings
+	default:
+		return
+	}
+	_, rest, ok := bytes.Cut(sip, []byte("\nCall-ID: "))
+	if !ok {
+		return
+	}
+	id, _, _ := bytes.Cut(rest, []byte("\r\n"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, seen := into[string(id)]; !seen {
+		into[string(id)] = at
+	}
+}
+
+// close stops the sniffer and returns what it saw, by Call-ID.
+func (s *sipSniffer) close() (invites, rings map[string]time.Time) {
+	if s == nil {
+		return nil, nil
+	}
+	close(s.stop)
+	<-s.done
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.invites, s.rings
+}
+
+// wireINV180 is Asterisk's INVITE→180 as the sniffer saw it.
+func wireINV180(invites, rings map[string]time.Time) []float64 {
+	var v []float64
+	for id, in := range invites {
+		if r, ok := rings[id]; ok {
+			v = append(v, millis(r.Sub(in)))
+		}
+	}
+	return v
 }
