@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/switchboard-pbx/switchboard/ari"
 	"github.com/switchboard-pbx/switchboard/ari/feature/voicemail"
@@ -102,5 +103,43 @@ func TestExtensionPasswordsStoresTheNewPIN(t *testing.T) {
 	}
 	if err := p.SetVoicemailPassword(ctx, "999", "4711"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("password of a missing extension: %v, want store.ErrNotFound", err)
+	}
+}
+
+func TestReconcileMWIRestoresTheStoreCountsAndClearsLampsOfOtherMailboxes(t *testing.T) {
+	r := newRig(t, nil)
+	r.leaveMessage(2 * time.Second)
+	ctx := context.Background()
+	for name, n := range map[string]int{"102@default": 0, "199@default": 3, "500@other": 1} {
+		if err := r.Client.Mailboxes().Update(ctx, name, ari.MailboxUpdateParams{NewMessages: n}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.svc.ReconcileMWI(ctx, r.Client, []string{"101", "102", "103"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, o := r.mwi("102"); n != 1 || o != 0 {
+		t.Errorf("102's lamp new=%d old=%d, want 1/0 from the store", n, o)
+	}
+	if _, _, ok := r.Sim.Mailbox("101@default"); !ok {
+		t.Error("101's lamp was not published")
+	}
+	if _, _, ok := r.Sim.Mailbox("199@default"); ok {
+		t.Error("the lamp of 199, which has no mailbox, is still there")
+	}
+	if _, n, ok := r.Sim.Mailbox("500@other"); !ok || n != 1 {
+		t.Error("a lamp of another mailbox context was touched")
+	}
+}
+
+func TestEnabledMailboxesAreTheExtensionsWithTheMailboxOn(t *testing.T) {
+	r := newRig(t, nil)
+	ctx := context.Background()
+	if _, err := r.st.Extensions.Modify(ctx, "102", func(e *store.Extension) error { e.VoicemailEnabled = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	boxes, err := voicemail.EnabledMailboxes(ctx, r.st.Extensions)
+	if err != nil || len(boxes) != 1 || boxes[0] != "102" {
+		t.Fatalf("boxes %v (%v), want [102]", boxes, err)
 	}
 }
