@@ -120,8 +120,15 @@ func tail(s string, lines int) string {
 type sipDevice struct {
 	p *sipphone.Phone
 
-	mu   sync.Mutex
-	last *sipphone.Call // the current or last call
+	mu    sync.Mutex
+	last  *sipphone.Call // the current or last call
+	marks []deviceMark   // mark() returns an index into marks
+}
+
+// deviceMark is a position in what a device heard and when it was taken.
+type deviceMark struct {
+	samples int
+	at      time.Time
 }
 
 // call returns the phone's current call, remembering it as the last one.
@@ -234,10 +241,14 @@ func (d *sipDevice) playTone(freq float64) error {
 }
 
 func (d *sipDevice) mark() int {
+	n := 0
 	if c := d.call(); c != nil {
-		return c.HeardLen()
+		n = c.HeardLen()
 	}
-	return 0
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.marks = append(d.marks, deviceMark{samples: n, at: time.Now()})
+	return len(d.marks) - 1
 }
 
 // toneSince judges the audio after mark in 1 s windows: a window in which
@@ -248,11 +259,15 @@ func (d *sipDevice) toneSince(mark int, freq float64, absentFor time.Duration) (
 	if c == nil {
 		return false, false, "no call"
 	}
+	d.mu.Lock()
+	m := d.marks[mark]
+	d.mu.Unlock()
 	all := c.Heard()
-	if mark > len(all) {
-		mark = 0
+	from := m.samples
+	if from > len(all) {
+		from = 0
 	}
-	got := all[mark:]
+	got := all[from:]
 	det := audio.ToneDetector{Freq: freq}
 	const win = audio.SampleRate
 	if len(got) >= win {
@@ -269,6 +284,14 @@ func (d *sipDevice) toneSince(mark int, freq float64, absentFor time.Duration) (
 			return true, true, detail
 		}
 		return false, true, detail
+	}
+	// Asterisk sends no RTP to a channel that hears nobody: what never
+	// arrived was silence on the phone.
+	if absentFor > 0 {
+		r := audio.Received{Samples: got, Span: time.Since(m.at)}
+		if absent, decided := det.ToneAbsent(r, absentFor, 0.05); decided {
+			return !absent, true, detail + fmt.Sprintf(", %.1f s of it silence (no RTP)", r.Span.Seconds()-float64(len(got))/audio.SampleRate)
+		}
 	}
 	return false, false, detail
 }

@@ -69,11 +69,15 @@ func (p *proxy) relay(client net.Conn) {
 		client.Close()
 		return
 	}
+	// Known before the first byte: close() must be able to end a
+	// connection the client opened but never used.
+	p.mu.Lock()
+	p.conns[client] = false
+	p.peer[client] = server
+	p.mu.Unlock()
 	br := bufio.NewReader(client)
-	line, err := br.Peek(1)
-	_ = line
 	isEvents := false
-	if err == nil {
+	if _, err := br.Peek(1); err == nil {
 		if head, err := peekLine(br); err == nil {
 			f := strings.Fields(head)
 			isEvents = len(f) >= 2 && f[0] == "GET" && strings.Contains(f[1], "/events")
@@ -81,13 +85,14 @@ func (p *proxy) relay(client net.Conn) {
 	}
 	p.mu.Lock()
 	if isEvents && p.held {
+		delete(p.conns, client)
+		delete(p.peer, client)
 		p.mu.Unlock()
 		client.Close()
 		server.Close()
 		return
 	}
 	p.conns[client] = isEvents
-	p.peer[client] = server
 	p.mu.Unlock()
 	done := make(chan struct{}, 2)
 	go func() { _, _ = io.Copy(server, br); closeWrite(server); done <- struct{}{} }()
