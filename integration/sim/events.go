@@ -73,12 +73,16 @@ func (s *Server) emitLocked(e ev) {
 			}
 		}
 	}
-	if len(targets) == 0 {
-		return
-	}
 	names := make([]string, 0, len(targets))
 	for n := range targets {
-		names = append(names, n)
+		// An event no app receives (filtered out, or no socket) is never
+		// encoded.
+		if a := s.apps[n]; a.active() && a.allows(e.typ) {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return
 	}
 	sort.Strings(names)
 	ts := timestamp(s.now())
@@ -89,9 +93,6 @@ func (s *Server) emitLocked(e ev) {
 	}
 	for _, name := range names {
 		a := s.apps[name]
-		if !a.active() || !a.allows(e.typ) {
-			continue
-		}
 		b := make([]byte, 0, len(body)+128)
 		b = append(b, `{"type":"`...)
 		b = append(b, e.typ...)
@@ -108,10 +109,19 @@ func (s *Server) emitLocked(e ev) {
 	}
 }
 
-// appendJSONString appends s as a JSON string.
+// appendJSONString appends s as a JSON string, exactly as json.Marshal
+// writes it (plain printable ASCII is copied as is, the rest goes through
+// json.Marshal).
 func appendJSONString(b []byte, s string) []byte {
-	q, _ := json.Marshal(s)
-	return append(b, q...)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // encodeFields renders an event's own members as `,"k":v` pairs, once for
