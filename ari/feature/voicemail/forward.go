@@ -19,37 +19,45 @@ const forwardTries = 3
 // The target's name (or its digits) confirms it, a copy of the message is
 // filed there as new, its lamp lights and its owner gets the e-mail.
 func (ss *session) forward(ctx context.Context, m *store.VoicemailMessage) error {
+	target, err := ss.askMailbox(ctx)
+	if err != nil || target == nil {
+		return err
+	}
+	if err := ss.copyMessage(ctx, m, target); err != nil {
+		ss.log.ErrorContext(ctx, "voicemail forward failed", "to", target.Number, "err", err)
+		return ss.c.Play(ctx, ss.c.Caller, "sound:vm-sorry")
+	}
+	ss.c.Trace(ctx, "voicemail", fmt.Sprintf("%s forwarded message %d to %s", ss.box, m.ID, target.Number))
+	return ss.c.Play(ctx, ss.c.Caller, "sound:vm-msgforwarded")
+}
+
+// askMailbox asks for another mailbox ("extension", digits, #) up to
+// forwardTries times and confirms it by its name or digits; nil when the
+// caller gave none that is valid.
+func (ss *session) askMailbox(ctx context.Context) (*store.Extension, error) {
 	for try := 0; try < forwardTries; try++ {
 		to, err := ss.c.Collect(ctx, ss.c.Caller, core.CollectOptions{Prompt: []string{"sound:vm-extension"}})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if to == "" {
 			continue
 		}
 		target := ss.forwardTarget(ctx, to)
 		if target == nil {
-			ss.c.Trace(ctx, "voicemail", fmt.Sprintf("%s cannot forward to %q", ss.box, to))
+			ss.c.Trace(ctx, "voicemail", fmt.Sprintf("%s: %q is no other mailbox", ss.box, to))
 			if err := ss.c.Play(ctx, ss.c.Caller, "sound:pbx-invalid"); err != nil {
-				return err
+				return nil, err
 			}
 			continue
 		}
-		if err := ss.c.Play(ctx, ss.c.Caller, ss.s.mailboxName(ctx, ss.c.Client(), to)); err != nil {
-			return err
-		}
-		if err := ss.copyMessage(ctx, m, target); err != nil {
-			ss.log.ErrorContext(ctx, "voicemail forward failed", "to", to, "err", err)
-			return ss.c.Play(ctx, ss.c.Caller, "sound:vm-sorry")
-		}
-		ss.c.Trace(ctx, "voicemail", fmt.Sprintf("%s forwarded message %d to %s", ss.box, m.ID, to))
-		return ss.c.Play(ctx, ss.c.Caller, "sound:vm-msgforwarded")
+		return target, ss.c.Play(ctx, ss.c.Caller, ss.s.mailboxName(ctx, ss.c.Client(), to))
 	}
-	return nil
+	return nil, nil
 }
 
-// forwardTarget is the extension to forward to when number names another
-// extension whose mailbox is on, else nil.
+// forwardTarget is the mailbox to forward, reply or send to when number
+// names another extension whose mailbox is on, else nil.
 func (ss *session) forwardTarget(ctx context.Context, number string) *store.Extension {
 	for _, r := range number {
 		if r < '0' || r > '9' {

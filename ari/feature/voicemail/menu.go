@@ -10,7 +10,6 @@ import (
 
 	"github.com/switchboard-pbx/switchboard/ari/core"
 	"github.com/switchboard-pbx/switchboard/ari/feature"
-	"github.com/switchboard-pbx/switchboard/ari/feature/callflow"
 	"github.com/switchboard-pbx/switchboard/store"
 )
 
@@ -38,8 +37,8 @@ type session struct {
 }
 
 // menu runs Comedian Mail's main menu: 1 messages, 2 change folder,
-// 0 mailbox options, * help, # goodbye (3, advanced, needs a message and is
-// offered while one is played).
+// 3 advanced options (5 send a message; reply and call back while a
+// message plays), 0 mailbox options, * help, # goodbye.
 func (s *Service) menu(ctx context.Context, env *feature.Env, req *feature.Request, ext *store.Extension) error {
 	ss := &session{s: s, env: env, c: req.Call, req: req, ext: ext, box: ext.Number,
 		log: env.Logger(req, "voicemail").With("mailbox", ext.Number)}
@@ -69,6 +68,9 @@ func (s *Service) menu(ctx context.Context, env *feature.Env, req *feature.Reque
 		case "2":
 			silent = 0
 			err = ss.changeFolder(ctx)
+		case "3":
+			silent = 0
+			err = ss.advanced(ctx, nil)
 		case "0":
 			silent = 0
 			err = ss.options(ctx)
@@ -246,27 +248,6 @@ func (ss *session) listen(ctx context.Context) error {
 		}
 		silent = 0
 	}
-}
-
-// errCalledBack ends the menus: the caller was put through to whoever left
-// the message and that call is over.
-var errCalledBack = errors.New("voicemail: called back")
-
-// advanced is Comedian Mail's advanced options on a message; only 2, call
-// back, is offered, for messages left from an extension.
-func (ss *session) advanced(ctx context.Context, m *store.VoicemailMessage) error {
-	key, err := ss.c.Collect(ctx, ss.c.Caller, oneKey("sound:vm-advopts"))
-	if err != nil || key != "2" {
-		return err
-	}
-	if _, err := ss.env.Directory.Extension(ctx, m.CallerNumber); err != nil || m.CallerNumber == ss.box {
-		return ss.c.Play(ctx, ss.c.Caller, "sound:vm-sorry")
-	}
-	ss.c.Trace(ctx, "voicemail", fmt.Sprintf("%s calls back %s", ss.box, m.CallerNumber))
-	if err := callflow.RingExtension(ctx, ss.env, ss.req, m.CallerNumber, "callback"); err != nil {
-		return err
-	}
-	return errCalledBack
 }
 
 // play plays message i of n with its envelope (who left it), a key stops

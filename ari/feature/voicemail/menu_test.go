@@ -225,7 +225,7 @@ func TestCallBackRingsTheExtensionThatLeftTheMessage(t *testing.T) {
 	r.dtmf(in, "sound:vm-password", 1, "1234#")
 	r.dtmf(in, "sound:vm-opts", 1, "1")
 	r.dtmf(in, "recording:vm/102/msg-", 1, "3")
-	r.dtmf(in, "sound:vm-advopts", 1, "2")
+	r.dtmf(in, "sound:vm-tocallback", 1, "2")
 	back := r.Answer(caller)
 	if _, num := back.CallerID(); num != "102" {
 		t.Errorf("call back shows caller id %q, want 102", num)
