@@ -25,7 +25,9 @@ type bridgedWait struct {
 	done   chan struct{}
 	peer   string
 	bridge string
-	at     time.Time // when the addChannel was served
+	at     time.Time     // when the addChannel was served
+	gone   chan struct{} // closed when the app's DELETE of the channel was served
+	hungUp bool
 }
 
 // watch waits for the first request whose path contains one of ids: its
@@ -64,6 +66,11 @@ func (t *tap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	t.mu.Lock()
 	t.served = fire(t.served, r.URL.Path, time.Now())
 	t.mu.Unlock()
+	if r.Method == http.MethodDelete && sw.status < 300 {
+		if id, ok := strings.CutPrefix(r.URL.Path, "/ari/channels/"); ok && !strings.Contains(id, "/") {
+			t.markGone(id)
+		}
+	}
 	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/addChannel") && sw.status < 300 {
 		var ids []string
 		for _, v := range r.URL.Query()["channel"] {
@@ -122,10 +129,20 @@ func (t *tap) servedFor(ids ...string) <-chan time.Time {
 func (t *tap) waitLocked(id string) *bridgedWait {
 	b := t.bridged[id]
 	if b == nil {
-		b = &bridgedWait{done: make(chan struct{})}
+		b = &bridgedWait{done: make(chan struct{}), gone: make(chan struct{})}
 		t.bridged[id] = b
 	}
 	return b
+}
+
+// markGone notes that the app hung up a channel someone waits on.
+func (t *tap) markGone(id string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if b := t.bridged[id]; b != nil && b.peer == "" && !b.hungUp {
+		b.hungUp = true
+		close(b.gone)
+	}
 }
 
 func (t *tap) markBridged(id, peer, bridge string, at time.Time) {
@@ -147,13 +164,19 @@ func (t *tap) waitBridged(ctx context.Context, id string) (peer, bridge string, 
 }
 
 // waitBridgedAt is waitBridged that also returns when the app's addChannel
-// of both legs was served.
+// of both legs was served; it fails with errHungUp when the app hung the
+// channel up first.
 func (t *tap) waitBridgedAt(ctx context.Context, id string) (peer, bridge string, at time.Time, err error) {
 	t.mu.Lock()
 	b := t.waitLocked(id)
 	t.mu.Unlock()
 	select {
 	case <-b.done:
+	case <-b.gone:
+		t.mu.Lock()
+		delete(t.bridged, id)
+		t.mu.Unlock()
+		return "", "", time.Time{}, errHungUp
 	case <-ctx.Done():
 		return "", "", time.Time{}, errNotBridged
 	}
