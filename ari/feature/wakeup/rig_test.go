@@ -266,6 +266,18 @@ func (r *rig) eventually(what string, cond func() bool) {
 	}
 }
 
+// rings waits (real time, at most 5 s; the clock stands still) until the
+// device rings and returns the ringing call. From the scheduler's timer to
+// the phone is a chain of requests and events (anchor, StasisStart, busy
+// check, contacts, legs) that takes no clock time but, under -race on a
+// loaded machine, many milliseconds: a fixed clock step before looking
+// would make the test depend on the machine's speed.
+func (r *rig) rings(d *sim.Device) *sim.Call {
+	r.T.Helper()
+	r.eventually(d.Endpoint()+"/"+d.Name()+" rings", func() bool { return d.Ringing() != nil })
+	return d.Ringing()
+}
+
 // idle waits until nothing is left in the simulator and no call runs. A
 // wakeup attempt's anchor is a Local pair whose second half lingers a moment
 // of clock time after the first is hung up (as in Asterisk's traces), so the
