@@ -72,3 +72,36 @@ func TestMailboxMenusMoveBetweenMessagesForwardDeleteAndSaveToAFolder(t *testing
 		w.idle()
 	})
 }
+
+// Advanced option 1 while a message plays records a reply into the
+// sender's mailbox, which lights its lamp and plays there.
+func TestReplyToAVoicemailLandsInTheSendersMailbox(t *testing.T) {
+	setup := setups(withVoicemail("101", "1357"), withVoicemail("102", "4711"), straightToVoicemail("102"))
+	run(t, []string{"101", "102"}, setup, func(t *testing.T, w *world) {
+		a, b := w.Phone("101"), w.Phone("102")
+		w.leaveMessage(a, "102", 1000, 3*time.Second, 1)
+		login(b, "4711")
+		b.SendDTMF("1")
+		b.HearsTone(1000)
+		b.SendDTMF("3")
+		b.Hears("vm-toreply")
+		b.SendDTMF("1")
+		b.PlayTone(700) // on before the beep: the simulator records what is sent then
+		b.Hears("beep")
+		w.Wait(3 * time.Second)
+		b.StopTone()
+		b.SendDTMF("#")
+		b.Hears("vm-msgsaved")
+		b.Hangup()
+		w.lamp("101", 1, 0)
+		msgs, err := w.st.Voicemail.List(context.Background(), "101", store.FolderNew)
+		if err != nil || len(msgs) != 1 || msgs[0].CallerNumber != "102" {
+			t.Fatalf("101's new messages %+v (%v), want the reply from 102", msgs, err)
+		}
+		login(a, "1357")
+		a.SendDTMF("1")
+		a.HearsTone(700)
+		a.Hangup()
+		w.idle()
+	})
+}
