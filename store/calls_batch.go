@@ -21,19 +21,6 @@ import (
 // the joined errors. The other calls' changes are kept. Calls without
 // pending changes (or already failed) are skipped.
 func (r *CallRepo) SaveLive(ctx context.Context, calls []*LiveCall) error {
-	sqlDB, err := r.s.db.DB()
-	if err != nil {
-		return fmt.Errorf("store: save calls: %w", err)
-	}
-	return r.saveLive(ctx, sqlDB, calls)
-}
-
-// txBeginner is a *sql.DB or a *sql.Conn.
-type txBeginner interface {
-	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
-}
-
-func (r *CallRepo) saveLive(ctx context.Context, db txBeginner, calls []*LiveCall) error {
 	todo := make([]*LiveCall, 0, len(calls))
 	for _, lc := range calls {
 		if lc != nil && lc.Pending() {
@@ -43,14 +30,18 @@ func (r *CallRepo) saveLive(ctx context.Context, db txBeginner, calls []*LiveCal
 	if len(todo) == 0 {
 		return nil
 	}
+	sqlDB, err := r.s.db.DB()
+	if err != nil {
+		return fmt.Errorf("store: save calls: %w", err)
+	}
 	sqlite := r.s.driver == DriverSQLite
-	err := saveLiveTx(ctx, db, sqlite, todo)
+	err = saveLiveTx(ctx, sqlDB, sqlite, todo)
 	if err == nil || ctx.Err() != nil {
 		return err
 	}
 	var errs []error
 	for _, lc := range todo {
-		if err := saveLiveTx(ctx, db, sqlite, []*LiveCall{lc}); err != nil {
+		if err := saveLiveTx(ctx, sqlDB, sqlite, []*LiveCall{lc}); err != nil {
 			if ctx.Err() != nil {
 				return err
 			}
@@ -61,54 +52,10 @@ func (r *CallRepo) saveLive(ctx context.Context, db txBeginner, calls []*LiveCal
 	return errors.Join(errs...)
 }
 
-// LiveWriter is the one writer of live call records (the recorder): it
-// saves LiveCalls like CallRepo.SaveLive, on SQLite through a connection
-// of its own, whose page cache then stays warm from one save to the next
-// (through the pool, each save got the least recently used connection,
-// whose cache the other connections' writes had made stale). Close
-// releases the connection. A LiveWriter is not safe for concurrent use.
-type LiveWriter struct {
-	r    *CallRepo
-	db   txBeginner
-	conn *sql.Conn // nil on MySQL, whose pool recovers from broken connections
-}
-
-// NewLiveWriter starts a LiveWriter.
-func (r *CallRepo) NewLiveWriter(ctx context.Context) (*LiveWriter, error) {
-	sqlDB, err := r.s.db.DB()
-	if err != nil {
-		return nil, fmt.Errorf("store: live writer: %w", err)
-	}
-	w := &LiveWriter{r: r, db: sqlDB}
-	if r.s.driver == DriverSQLite {
-		if w.conn, err = sqlDB.Conn(ctx); err != nil {
-			return nil, fmt.Errorf("store: live writer: %w", err)
-		}
-		w.db = w.conn
-	}
-	return w, nil
-}
-
-// Save writes what changed in calls, as CallRepo.SaveLive does.
-func (w *LiveWriter) Save(ctx context.Context, calls []*LiveCall) error {
-	return w.r.saveLive(ctx, w.db, calls)
-}
-
-// Close releases the writer's connection.
-func (w *LiveWriter) Close() error {
-	if w.conn == nil {
-		return nil
-	}
-	if err := w.conn.Close(); err != nil {
-		return fmt.Errorf("store: live writer: %w", err)
-	}
-	return nil
-}
-
 // saveLiveTx writes the calls' changes in one transaction and, once it has
 // committed, marks them saved. On failure nothing of the calls changes, so
 // they can be written again.
-func saveLiveTx(ctx context.Context, db txBeginner, sqlite bool, calls []*LiveCall) error {
+func saveLiveTx(ctx context.Context, db *sql.DB, sqlite bool, calls []*LiveCall) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: save calls: %w", wrap("begin", err))

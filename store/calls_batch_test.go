@@ -300,33 +300,3 @@ func TestSaveLiveWritesMoreRowsThanOneStatementTakes(t *testing.T) {
 		}
 	})
 }
-
-func TestLiveWriterSavesBesideOtherWritersAndReleasesItsConnection(t *testing.T) {
-	backends(t, func(t *testing.T, st *Store) {
-		ctx := context.Background()
-		w, err := st.Calls.NewLiveWriter(ctx)
-		must(t, err)
-		lc, err := NewLiveCall(*internalCall("own-conn", "201", "202", t0))
-		must(t, err)
-		must(t, w.Save(ctx, []*LiveCall{lc}))
-		// Another connection writes between two saves of the writer.
-		must(t, st.Calls.Open(ctx, internalCall("pool", "203", "204", t0)))
-		must(t, lc.AnswerLeg(1, t0.Add(time.Second)))
-		must(t, lc.Close(t0.Add(time.Minute), DispAnswered))
-		must(t, w.Save(ctx, []*LiveCall{lc}))
-		must(t, w.Close())
-
-		got, _ := stored(t, st, "own-conn")
-		if got.State != CallClosed || got.DurationSec != 59 {
-			t.Fatalf("record saved by the writer = %+v", got)
-		}
-		if _, err := st.Calls.GetByUID(ctx, "pool"); err != nil {
-			t.Fatalf("the other writer's record: %v", err)
-		}
-		n, err := st.Calls.CloseDangling(ctx, t0.Add(time.Hour)) // the store still writes
-		must(t, err)
-		if n != 1 {
-			t.Fatalf("closed %d dangling records, want the pool's 1", n)
-		}
-	})
-}

@@ -26,16 +26,14 @@ func benchCall(i int) CallRecord {
 // methods inside one transaction per batch, each in its own savepoint.
 // "live-K" keeps the calls in LiveCalls and saves K calls' changes at a
 // time in a pipeline (each save opens K calls, answers the K before and
-// closes the K before those), as a busy recorder does; "own-conn" saves
-// through a LiveWriter.
+// closes the K before those), as a busy recorder does.
 func BenchmarkCallRecordWrites(b *testing.B) {
 	for _, k := range []int{8, 32} {
 		b.Run(fmt.Sprintf("repo-batch-%d", k), func(b *testing.B) { benchRepoBatch(b, k) })
 	}
 	for _, k := range []int{1, 8, 32} {
-		b.Run(fmt.Sprintf("live-%d", k), func(b *testing.B) { benchLive(b, k, false) })
+		b.Run(fmt.Sprintf("live-%d", k), func(b *testing.B) { benchLive(b, k) })
 	}
-	b.Run("live-8-own-conn", func(b *testing.B) { benchLive(b, 8, true) })
 }
 
 // cpuTime is the CPU time the process has used so far (user and system).
@@ -93,16 +91,9 @@ func benchRepoBatch(b *testing.B, k int) {
 	}
 }
 
-func benchLive(b *testing.B, k int, ownConn bool) {
+func benchLive(b *testing.B, k int) {
 	st := newSQLiteStore(b)
 	ctx := context.Background()
-	saveLive := st.Calls.SaveLive
-	if ownConn {
-		w, err := st.Calls.NewLiveWriter(ctx)
-		mustTB(b, err)
-		defer w.Close()
-		saveLive = w.Save
-	}
 	calls := make([]*LiveCall, b.N)
 	save := make([]*LiveCall, 0, 3*k)
 	b.ResetTimer()
@@ -128,6 +119,6 @@ func benchLive(b *testing.B, k int, ownConn bool) {
 				save = append(save, lc)
 			}
 		}
-		mustTB(b, saveLive(ctx, save))
+		mustTB(b, st.Calls.SaveLive(ctx, save))
 	}
 }

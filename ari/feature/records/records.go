@@ -36,11 +36,8 @@ type Recorder struct {
 	state map[string]*callState // by call id; touched only on call goroutines
 	close sync.Once
 
-	// The writer goroutine's own: the store's writer (nil: SaveLive) and
-	// the scratch lists of the calls a batch changed.
-	writer *store.LiveWriter
-	dirty  []*record
-	lives  []*store.LiveCall
+	dirty []*record // the writer's scratch list of calls changed by a batch
+	lives []*store.LiveCall
 }
 
 // callState is a call as the call's goroutine has passed it to the writer.
@@ -124,16 +121,6 @@ const Linger = 5 * time.Millisecond
 func (r *Recorder) run() {
 	defer close(r.done)
 	ctx := context.Background()
-	if w, err := r.calls.NewLiveWriter(ctx); err != nil {
-		r.log.WarnContext(ctx, "no connection of its own for the call records; saving through the pool", "err", err)
-	} else {
-		r.writer = w
-		defer func() {
-			if err := w.Close(); err != nil {
-				r.log.WarnContext(ctx, "closing the call records' connection", "err", err)
-			}
-		}()
-	}
 	batch := make([]op, 0, maxBatch)
 	for first := range r.ops {
 		batch = append(batch[:0], first)
@@ -166,12 +153,7 @@ func (r *Recorder) write(ctx context.Context, batch []op) {
 			r.lives = append(r.lives, o.rec.live)
 		}
 	}
-	var err error
-	if r.writer != nil {
-		err = r.writer.Save(ctx, r.lives)
-	} else {
-		err = r.calls.SaveLive(ctx, r.lives)
-	}
+	err := r.calls.SaveLive(ctx, r.lives)
 	failed := 0
 	for i, rc := range r.dirty {
 		rc.queued = false
