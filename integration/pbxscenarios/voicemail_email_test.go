@@ -78,13 +78,21 @@ func (in *inbox) received() ([][]byte, []string) {
 	return append([][]byte(nil), in.msgs...), append([]string(nil), in.rcpt...)
 }
 
-// runWithSMTP is run with the PBX e-mailing voicemail through an
-// in-process SMTP server.
-func runWithSMTP(t *testing.T, exts []string, setup func(t *testing.T, st *store.Store), scenario func(t *testing.T, w *world, in *inbox)) {
+// vmWorld is a world whose PBX e-mails voicemail through an in-process
+// SMTP server and can be stopped in the middle of a scenario.
+type vmWorld struct {
+	*world
+	inbox *inbox
+	stop  context.CancelFunc
+}
+
+// runVM is run with the PBX e-mailing voicemail to inbox; w.stop ends the
+// PBX (as a shutdown does) while the scenario goes on.
+func runVM(t *testing.T, exts []string, setup func(t *testing.T, st *store.Store), scenario func(t *testing.T, w *vmWorld)) {
 	for _, mode := range []harness.Mode{harness.ModeSim, harness.ModeAsterisk} {
 		t.Run(string(mode), func(t *testing.T) {
 			in, port := startInbox(t)
-			w := &world{st: openStore(t, exts)}
+			w := &vmWorld{world: &world{st: openStore(t, exts)}, inbox: in}
 			if setup != nil {
 				setup(t, w.st)
 			}
@@ -92,6 +100,7 @@ func runWithSMTP(t *testing.T, exts []string, setup func(t *testing.T, st *store
 			w.H = harness.New(t, mode, harness.Options{
 				Extensions: exts,
 				App: func(ctx context.Context, env harness.AppEnv) error {
+					ctx, w.stop = context.WithCancel(ctx)
 					client := ari.New(ari.Options{BaseURL: env.ARIURL, Username: env.ARIUser, Password: env.ARIPassword,
 						Application: env.App, Logger: env.Logger})
 					p, err := pbx.New(ctx, pbx.Options{Store: w.st, Client: client, Clock: env.Clock, Logger: env.Logger, SMTP: mailer,
@@ -115,7 +124,7 @@ func runWithSMTP(t *testing.T, exts []string, setup func(t *testing.T, st *store
 					}
 				},
 			})
-			scenario(t, w, in)
+			scenario(t, w)
 		})
 	}
 }
@@ -160,7 +169,8 @@ func TestVoicemailIsEmailedWithTheRecordedWAVAttached(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	runWithSMTP(t, []string{"101", "102"}, setup, func(t *testing.T, w *world, in *inbox) {
+	runVM(t, []string{"101", "102"}, setup, func(t *testing.T, w *vmWorld) {
+		in := w.inbox
 		a := w.Phone("101")
 		w.leaveMessage(a, "102", 1000, 3*time.Second, 1)
 		w.Eventually("the e-mail to arrive", 0, func() bool {
