@@ -6,9 +6,11 @@
 // 22.10.1 (../shared/asterisk-ari-22-traces): the same event types in the same
 // order per channel, the same causes and the same response codes; FIDELITY.md
 // lists what the replay of those traces corrected. Media is symbolic (sources
-// and paths); only recordings are real WAV files. Every timer runs on the
-// injected clock.Clock, so tests sharing a clock.Fake with the app run 30 s
-// ring timeouts in microseconds (advance the Fake, then Server.Settle).
+// and paths); only recordings are real WAV files (names may hold subfolders,
+// vm/101/msg-1, as on Asterisk), and a recording played back is heard as the
+// sources it was recorded from. Every timer runs on the injected
+// clock.Clock, so tests sharing a clock.Fake with the app run 30 s ring
+// timeouts in microseconds (advance the Fake, then Server.Settle).
 //
 // # Serving
 //
