@@ -118,9 +118,12 @@ func callerName(ctx context.Context, env *feature.Env, req *feature.Request, mai
 	return n
 }
 
-// gone turns the caller hanging up into a normal end of the feature.
+// gone turns the caller hanging up into a normal end of the feature. Every
+// medium voicemail plays goes to the caller, so the leg gone there is the
+// caller too: on Asterisk a play can meet the hung-up channel (404) before
+// the hang-up event has marked the caller gone.
 func gone(err error) error {
-	if errors.Is(err, core.ErrCallerGone) {
+	if errors.Is(err, core.ErrCallerGone) || errors.Is(err, core.ErrLegGone) {
 		return nil
 	}
 	return err
