@@ -10,10 +10,12 @@ import (
 
 // SaveLive writes what changed in calls since their last save, all in one
 // transaction with a few statements whatever the number of calls: one
-// multi-row INSERT each for the new records (one per record on MySQL), legs,
-// call-log entries and trace steps, and one UPDATE each (CASE per row) for
-// the changed records, call-log entries and legs. Nothing is read back but
-// the new records' ids.
+// INSERT each for the new records, legs, call-log entries and trace steps,
+// and one UPDATE each for the changed records, call-log entries and legs.
+// On SQLite each statement takes its rows as one JSON array (INSERT …
+// SELECT and UPDATE … FROM json_each); on MySQL they are multi-row VALUES
+// and CASE updates, and each new record is inserted alone for its id.
+// Nothing is read back but the new records' ids.
 //
 // If the transaction fails, it is rolled back and every call is saved again
 // in a transaction of its own, so a call that cannot be written fails alone:
