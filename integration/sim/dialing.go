@@ -65,10 +65,14 @@ func (s *Server) createLocked(p params) (channelJSON, error) {
 		return channelJSON{}, fmt.Errorf("channel %q exists: %w", id, ErrConflict)
 	}
 	if strings.HasPrefix(p.get("endpoint"), "Local/") {
-		l1, _, err := s.newLocalPairLocked(id, p.get("endpoint"), p.get("app"))
+		l1, l2, err := s.newLocalPairLocked(id, p.get("endpoint"), p.get("app"))
 		if err != nil {
 			return channelJSON{}, err
 		}
+		// Asterisk 22.10.1 subscribes the app to the ;2 half only when it
+		// originates a Local channel, not when it creates one
+		// (res/ari/resource_channels.c): the app does not list it.
+		l2.unsubscribe(p.get("app"))
 		snap := l1.json()
 		s.enterStasisLocked(l1, p.get("app"), splitArgs(p.get("appArgs")), nil)
 		return snap, nil

@@ -151,6 +151,11 @@ func (r *replayer) run() {
 		at := epoch.Add(time.Duration((l.T - r.t0) * float64(time.Second)))
 		if at.After(r.e.clk.Now()) {
 			r.e.advance(at.Sub(r.e.clk.Now()))
+		} else {
+			// A DELETE'd channel's teardown takes a few wall-clock
+			// milliseconds (HangupDelay); Asterisk had done it before the
+			// trace's next line, so the replay waits for it too.
+			r.e.advance(0)
 		}
 		if r.extra != nil {
 			r.extra(r, i, l)
