@@ -61,8 +61,9 @@ const (
 // process used. Skipped unless SWITCHBOARD_ASTERISK names the binary; run
 // with -benchtime=1x. For A/B runs, SWITCHBOARD_BENCH_DISALLOW
 // (comma-separated event types, "-" for none) replaces the app's event
-// filter and SWITCHBOARD_BENCH_MAXCONNS the ARI client's connection pool
-// (ari.DefaultMaxConns).
+// filter, SWITCHBOARD_BENCH_MAXCONNS the ARI client's connection pool
+// (ari.DefaultMaxConns) and SWITCHBOARD_BENCH_ENDPOINT_SET=attr=value sets
+// one more option on every provisioned endpoint.
 func BenchmarkSIPpThroughApp(b *testing.B) { benchSIPp(b, throughApp) }
 
 // BenchmarkSIPpPlainDialplan is the research's baseline on this machine: the
@@ -230,6 +231,9 @@ func provisionSIPp(ctx context.Context, b *testing.B, st *store.Store, client *a
 		// contact (the UAS) instead of the source port, and do not qualify.
 		updateObject(ctx, b, client, "endpoint", n, "rewrite_contact", "no")
 		updateObject(ctx, b, client, "aor", n, "qualify_frequency", "0")
+		if attr, value, ok := strings.Cut(os.Getenv("SWITCHBOARD_BENCH_ENDPOINT_SET"), "="); ok {
+			updateObject(ctx, b, client, "endpoint", n, attr, value)
+		}
 	}
 	return callees
 }
