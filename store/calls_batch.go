@@ -21,11 +21,13 @@ import (
 // in a transaction of its own, so a call that cannot be written fails alone:
 // its Err is set, it is skipped from then on, and SaveLive reports it among
 // the joined errors. The other calls' changes are kept. Calls without
-// pending changes (or already failed) are skipped.
+// pending changes (or already failed), and repeats in calls, are skipped.
 func (r *CallRepo) SaveLive(ctx context.Context, calls []*LiveCall) error {
 	todo := make([]*LiveCall, 0, len(calls))
+	seen := make(map[*LiveCall]bool, len(calls))
 	for _, lc := range calls {
-		if lc != nil && lc.Pending() {
+		if lc != nil && !seen[lc] && lc.Pending() {
+			seen[lc] = true
 			todo = append(todo, lc)
 		}
 	}

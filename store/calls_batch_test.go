@@ -127,7 +127,7 @@ func TestLiveCallSavedStepByStepOrAtOnceGivesTheRepoMethodsRecord(t *testing.T) 
 			must(t, st.Calls.SaveLive(ctx, []*LiveCall{each}))
 		})
 		forwardedCall(t, liveSteps(&once, open("once")), func() {})
-		must(t, st.Calls.SaveLive(ctx, []*LiveCall{once}))
+		must(t, st.Calls.SaveLive(ctx, []*LiveCall{once, once})) // a repeat does no harm
 
 		want, wantLog := stored(t, st, "repo")
 		if len(wantLog) != 3 || want.DurationSec != 60 || len(want.Legs) != 2 || len(want.Trace) != 3 {
