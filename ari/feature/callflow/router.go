@@ -56,12 +56,15 @@ func (r *Router) ServeCall(ctx context.Context, c *core.Call) error {
 	req := &feature.Request{Call: c}
 	caller := dialplan.Caller{Origin: dialplan.Origin(c.Origin)}
 	dialled := c.Dialled
+	// The call's annotations are told to observers at once, before the
+	// first decision that ends routing (a reject or the feature).
+	notes := make([]string, 0, 10)
 	if c.Origin == core.OriginTrunk {
 		num, err := env.Plan.CanonicalCallerID(c.Caller.Channel.Caller.Number)
 		if err == nil {
 			req.CallerNumber = num
 		}
-		c.Annotate(ctx, "type", "inbound")
+		notes = append(notes, "type", "inbound")
 		if to, err := env.Directory.InboundRoute(ctx, dialled); err != nil {
 			return fmt.Errorf("inbound route for %q: %w", dialled, err)
 		} else if to != "" {
@@ -75,15 +78,16 @@ func (r *Router) ServeCall(ctx context.Context, c *core.Call) error {
 			return reject(ctx, c, "ss-noservice")
 		}
 		req.Caller, req.CallerNumber = ext, ext.Number
-		c.Annotate(ctx, "from_ext", ext.Number)
+		notes = append(notes, "from_ext", ext.Number)
 		caller.Extension = ext.Number
 		if cl, err := dialplan.ParseClass(ext.OutboundClass); err == nil {
 			caller.Class = cl
 		}
 	}
-	c.Annotate(ctx, "from", req.CallerNumber)
+	notes = append(notes, "from", req.CallerNumber)
 	route, err := env.Plan.Route(dialled, caller)
 	if err != nil {
+		c.AnnotateAll(ctx, notes...)
 		c.Trace(ctx, "reject", err.Error())
 		if errors.Is(err, dialplan.ErrNotAllowed) {
 			return reject(ctx, c, "ss-noservice")
@@ -91,17 +95,18 @@ func (r *Router) ServeCall(ctx context.Context, c *core.Call) error {
 		return reject(ctx, c, "pbx-invalid")
 	}
 	req.Route = route
-	c.Annotate(ctx, "to", route.Number)
+	notes = append(notes, "to", route.Number)
 	if route.Kind == dialplan.KindExtension || (route.Kind == dialplan.KindFeatureCode && route.Target == dialplan.KindExtension) {
-		c.Annotate(ctx, "to_ext", route.Number)
+		notes = append(notes, "to_ext", route.Number)
 	}
 	if req.Caller != nil && c.Note("type") == "" {
 		if route.Kind == dialplan.KindExternal || route.Kind == dialplan.KindEmergency {
-			c.Annotate(ctx, "type", "outbound")
+			notes = append(notes, "type", "outbound")
 		} else {
-			c.Annotate(ctx, "type", "internal")
+			notes = append(notes, "type", "internal")
 		}
 	}
+	c.AnnotateAll(ctx, notes...)
 	h := r.kinds[route.Kind]
 	if route.Kind == dialplan.KindFeatureCode {
 		h = r.codes[route.Code]
