@@ -30,7 +30,7 @@ func TestAnnotationsSetTogetherReachObserversInOneSnapshot(t *testing.T) {
 	r := coretest.NewObserved(t, core.HandlerFunc(func(ctx context.Context, c *core.Call) error {
 		c.AnnotateAll(ctx, "type", "internal", "from", "101", "to", "102")
 		c.AnnotateAll(ctx, "type", "internal") // unchanged: nobody is told
-		c.Annotate(ctx, "to", "102")            // unchanged too
+		c.Annotate(ctx, "to", "102")           // unchanged too
 		return c.Hangup(ctx, c.Caller, "normal")
 	}), obs)
 	out := r.Dial(r.Device("101"), "102")
