@@ -35,7 +35,7 @@ func (s *Service) Deposit(ctx context.Context, env *feature.Env, req *feature.Re
 		media = defaultGreeting(mailbox, reason, "")
 	}
 	if _, err := c.PlayInterruptible(ctx, c.Caller, media...); err != nil {
-		return gone(err)
+		return s.hungUp(ctx, c, err)
 	}
 	at := c.Now()
 	name := s.messageName(mailbox, at)
@@ -116,6 +116,24 @@ func callerName(ctx context.Context, env *feature.Env, req *feature.Request, mai
 		return ""
 	}
 	return n
+}
+
+// hungUp is gone(err), and also nil when the caller goes within settleTime
+// of err: on Asterisk 22.10.1 a playback cut by the caller hanging up
+// finishes "failed" before the hang-up events arrive.
+func (s *Service) hungUp(ctx context.Context, c *core.Call, err error) error {
+	if gone(err) == nil {
+		return nil
+	}
+	for !c.Caller.Gone {
+		if _, nerr := s.nextWithin(ctx, c, settleTime); nerr != nil {
+			break
+		}
+	}
+	if c.Caller.Gone {
+		return nil
+	}
+	return err
 }
 
 // gone turns the caller hanging up into a normal end of the feature. Every

@@ -25,7 +25,7 @@ func (s *Service) serveMy(ctx context.Context, env *feature.Env, req *feature.Re
 	if err != nil || ext == nil {
 		return gone(err)
 	}
-	return s.menu(ctx, env, req, ext)
+	return s.hungUp(ctx, c, s.menu(ctx, env, req, ext))
 }
 
 // serveMain is FC-VM-MAIN (*60#): mailbox number, then password.
@@ -39,7 +39,7 @@ func (s *Service) serveMain(ctx context.Context, env *feature.Env, req *feature.
 	if err != nil || ext == nil {
 		return gone(err)
 	}
-	return s.menu(ctx, env, req, ext)
+	return s.hungUp(ctx, c, s.menu(ctx, env, req, ext))
 }
 
 // login asks for the password of mailbox (and first for the mailbox when
