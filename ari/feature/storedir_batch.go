@@ -2,6 +2,8 @@ package feature
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -17,6 +19,9 @@ import (
 // transaction) is paid once for many calls. Nothing is cached: a read waits
 // for the next statement to start, never joins one already running, so it
 // sees every change committed before it was asked, by any process.
+
+// errProfileRead is returned to the readers of a batch whose read panicked.
+var errProfileRead = errors.New("feature: profile read failed")
 
 // maxBatchNumbers bounds the numbers one statement asks for.
 const maxBatchNumbers = 200
@@ -102,6 +107,16 @@ func (pb *profileBatcher) read(ctx context.Context, numbers []string,
 func (pb *profileBatcher) run(ctx context.Context, b *profileBatch,
 	read func(ctx context.Context, numbers []string) (map[string]*Profile, error)) {
 	pb.runs.Add(1)
+	defer func() {
+		// Whatever happens, the batch's readers are answered and the next
+		// batch starts; a panic reaches them as an error.
+		if r := recover(); r != nil {
+			b.err = fmt.Errorf("%w: %v", errProfileRead, r)
+			defer panic(r)
+		}
+		close(b.done)
+		pb.startNext()
+	}()
 	ctx = context.WithoutCancel(ctx) // the batch serves other calls too
 	numbers := slices.Compact(slices.Sorted(slices.Values(b.numbers)))
 	b.res = make(map[string]*Profile, len(numbers))
@@ -115,7 +130,11 @@ func (pb *profileBatcher) run(ctx context.Context, b *profileBatch,
 			}
 		}
 	}
-	close(b.done)
+}
+
+// startNext lets the batch gathered meanwhile start, or marks the batcher
+// idle.
+func (pb *profileBatcher) startNext() {
 	pb.mu.Lock()
 	next := pb.next
 	pb.next = nil
