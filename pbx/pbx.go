@@ -63,6 +63,8 @@ type PBX struct {
 	wakeups *wakeup.Scheduler
 	log     *slog.Logger
 	plan    *dialplan.Plan
+	client  *ari.Client
+	exts    *store.ExtensionRepo
 }
 
 // New builds the PBX; Run starts it.
@@ -130,6 +132,8 @@ func New(ctx context.Context, o Options) (*PBX, error) {
 		}
 		return s.WANAddress, s.LANAddress
 	})
+	// The scheduler waits for the engine, made below, to be connected.
+	var eng *core.Engine
 	sched, err := wakeup.NewScheduler(wakeup.Options{Store: o.Store.Wakeups, Client: o.Client, Clock: o.Clock,
 		Zone: func(ctx context.Context) *time.Location {
 			s, err := o.Store.Settings.Get(ctx)
@@ -142,16 +146,19 @@ func New(ctx context.Context, o Options) (*PBX, error) {
 			}
 			return loc
 		},
-		App: o.Client.Application(), Logger: o.Logger.With("feature", "wakeup")})
+		App: o.Client.Application(), Logger: o.Logger.With("feature", "wakeup"),
+		Presence: env.Presence,
+		Ready:    func() <-chan struct{} { return eng.Ready() }})
 	if err != nil {
 		return nil, fmt.Errorf("pbx: wakeup calls: %w", err)
 	}
 	wakeup.Register(router, sched)
 	rec := records.New(o.Store.Calls, o.Logger)
-	eng := core.New(core.Options{Client: o.Client, Clock: o.Clock, Logger: o.Logger,
+	eng = core.New(core.Options{Client: o.Client, Clock: o.Clock, Logger: o.Logger,
 		Handler: router, Observer: rec, Metrics: o.Metrics, Stream: o.Stream,
 		Tagged: map[string]core.Handler{wakeup.Tag: sched.Handler()}})
-	return &PBX{engine: eng, records: rec, vm: vm, wakeups: sched, log: o.Logger, plan: plan}, nil
+	return &PBX{engine: eng, records: rec, vm: vm, wakeups: sched, log: o.Logger, plan: plan,
+		client: o.Client, exts: o.Store.Extensions}, nil
 }
 
 // Engine is the call core.
@@ -168,6 +175,7 @@ func (p *PBX) ActiveCalls() int { return p.engine.Active() }
 func (p *PBX) Run(ctx context.Context) error {
 	schedDone := make(chan error, 1)
 	go func() { schedDone <- p.wakeups.Run(ctx) }()
+	go p.reconcileLamps(ctx)
 	err := p.engine.Run(ctx)
 	if serr := <-schedDone; serr != nil && !errors.Is(serr, context.Canceled) {
 		p.log.Warn("wakeup scheduler stopped", "err", serr)
@@ -180,4 +188,22 @@ func (p *PBX) Run(ctx context.Context) error {
 		return fmt.Errorf("pbx: %w", err)
 	}
 	return nil
+}
+
+// reconcileLamps sets every message-waiting lamp from the store once the
+// engine is connected: messages may have been heard, deleted or left (and
+// mailboxes turned off) while the app was away.
+func (p *PBX) reconcileLamps(ctx context.Context) {
+	select {
+	case <-p.engine.Ready():
+	case <-ctx.Done():
+		return
+	}
+	boxes, err := voicemail.EnabledMailboxes(ctx, p.exts)
+	if err == nil {
+		err = p.vm.ReconcileMWI(ctx, p.client, boxes)
+	}
+	if err != nil && ctx.Err() == nil {
+		p.log.WarnContext(ctx, "message-waiting lamps not reconciled", "feature", "voicemail", "err", err)
+	}
 }

@@ -11,6 +11,24 @@ import (
 	"github.com/switchboard-pbx/switchboard/store"
 )
 
+// Messages left, heard or deleted while the app was away show on the lamps
+// as soon as the PBX is connected: it reconciles them from the store.
+func TestPBXLightsTheLampsFromTheStoreWhenItConnects(t *testing.T) {
+	setup := func(t *testing.T, st *store.Store) {
+		withVoicemail("102", "4711")(t, st)
+		for _, f := range []string{"msg-a", "msg-b"} {
+			err := st.Voicemail.Create(context.Background(), &store.VoicemailMessage{Mailbox: "102", CallerNumber: "101",
+				ReceivedAt: time.Now(), DurationSec: 3, FilePath: "vm/102/" + f + ".wav"})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	run(t, []string{"101", "102"}, setup, func(t *testing.T, w *world) {
+		w.lamp("102", 2, 0)
+	})
+}
+
 // After a restart Asterisk shows the lamps it kept in astdb; reconciling
 // publishes the store's counts and clears lamps of mailboxes that have none.
 func TestReconciledLampsFollowTheStoreAndStrayOnesAreCleared(t *testing.T) {
