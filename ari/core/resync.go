@@ -58,6 +58,7 @@ func (e *Engine) resync(ctx context.Context, reconnected bool) {
 			}
 		}
 	}
+	e.replayAnswers(ctx, owned)
 	for _, id := range app.ChannelIDs {
 		if !owned[id] && !strings.HasPrefix(id, "Snoop/") {
 			log.InfoContext(ctx, "resync: hanging up a channel no call owns", "channel", id)
@@ -82,5 +83,30 @@ func (e *Engine) resync(ctx context.Context, reconnected bool) {
 		if err := e.o.Client.Bridges().Destroy(ctx, b.ID); err != nil && !isGone(err) {
 			log.WarnContext(ctx, "resync: destroy bridge failed", "bridge", b.ID, "err", err)
 		}
+	}
+}
+
+// replayAnswers tells calls about legs answered while the event stream was
+// down: the ChannelStateChange was lost with the socket, so a call ringing
+// a phone that was picked up meanwhile would ring on. Each owned channel
+// Asterisk lists as Up gets a ChannelStateChange made from that listing;
+// a call whose leg was already Up sees nothing new.
+func (e *Engine) replayAnswers(ctx context.Context, owned map[string]bool) {
+	if len(owned) == 0 {
+		return
+	}
+	chans, err := e.o.Client.Channels().List(ctx)
+	if err != nil {
+		e.log.WarnContext(ctx, "resync: cannot list channels", "err", err)
+		return
+	}
+	now := ari.NewDateTime(e.o.Clock.Now())
+	for _, ch := range chans {
+		if !owned[ch.ID] || ch.State != "Up" {
+			continue
+		}
+		e.router.Dispatch(ctx, &ari.ChannelStateChange{
+			EventBase: ari.EventBase{Type: "ChannelStateChange", Application: e.o.Client.Application(), Timestamp: now},
+			Channel:   ch})
 	}
 }

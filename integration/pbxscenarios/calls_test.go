@@ -187,3 +187,24 @@ func TestForwardOnNoAnswerSetByCodeRingsTheTargetAfterTheRingTime(t *testing.T) 
 		w.idle()
 	})
 }
+
+// A phone picked up while the app's WebSocket is down: the answer event is
+// lost with the socket, and the reconnect's resync finds the leg Up and
+// connects the call.
+func TestCallAnsweredDuringTheOutageIsConnectedAfterTheReconnect(t *testing.T) {
+	run(t, []string{"101", "102"}, nil, func(t *testing.T, w *world) {
+		a, b := w.Phone("101"), w.Phone("102")
+		a.Dial("102")
+		b.WaitRinging()
+		w.CutAppWebSocket()
+		b.Answer()
+		w.Wait(500 * time.Millisecond)
+		w.RestoreAppWebSocket()
+		a.WaitAnswered()
+		a.PlayTone(1000)
+		b.HearsTone(1000)
+		a.Hangup()
+		b.WaitHungUp()
+		w.idle()
+	})
+}

@@ -157,15 +157,6 @@ func TestHarnessWakeupRingingWhenTheAppRestartsRingsAgain(t *testing.T) {
 func TestHarnessWakeupRingingWhileTheWebSocketDropsCarriesOn(t *testing.T) {
 	for _, mode := range []harness.Mode{harness.ModeSim, harness.ModeAsterisk} {
 		t.Run(string(mode), func(t *testing.T) {
-			if mode == harness.ModeSim {
-				// Asterisk 22.10.1 subscribes the app to the second half of
-				// a Local channel only when it originates one, not on POST
-				// /channels/create (res/ari/resource_channels.c); the
-				// simulator subscribes it on create too, so the resync
-				// after the reconnect finds the anchor's ";2" unowned and
-				// hangs it up. Run this once the simulator matches.
-				t.Skip("simulator gap: POST /channels/create subscribes the app to the Local ;2 half")
-			}
 			app := &harnessApp{st: harnessStore(t, "101"), tune: func(o *wakeup.Options) { o.Rescan = time.Second }}
 			h := harness.New(t, mode, harness.Options{Extensions: []string{"101"}, App: app.run, AppReady: app.ready})
 			a := h.Phone("101")
