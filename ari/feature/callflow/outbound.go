@@ -30,7 +30,11 @@ func dialOut(ctx context.Context, env *feature.Env, req *feature.Request, route 
 	}
 	vars := map[string]string{}
 	if ext != nil && ext.OutboundCallerID != "" {
-		vars["CALLERID(num)"] = ext.OutboundCallerID
+		// What the provider sees is the new leg's connected line: set, it
+		// is dialled without caller= (which would copy the extension's own
+		// number over it).
+		vars["CONNECTEDLINE(num,i)"] = ext.OutboundCallerID
+		vars["CONNECTEDLINE(name,i)"] = ext.Name
 	}
 	c.Trace(ctx, "outbound", "to "+route.Number+" through "+env.Trunk)
 	_ = c.Ring(ctx)
