@@ -16,12 +16,9 @@ import (
 
 	"github.com/emersion/go-smtp"
 
-	"github.com/switchboard-pbx/switchboard/ari"
 	"github.com/switchboard-pbx/switchboard/ari/feature/voicemail"
 	"github.com/switchboard-pbx/switchboard/integration/harness"
 	"github.com/switchboard-pbx/switchboard/integration/harness/audio"
-	"github.com/switchboard-pbx/switchboard/internal/clock"
-	"github.com/switchboard-pbx/switchboard/pbx"
 	"github.com/switchboard-pbx/switchboard/store"
 )
 
@@ -96,33 +93,14 @@ func runVM(t *testing.T, exts []string, setup func(t *testing.T, st *store.Store
 			if setup != nil {
 				setup(t, w.st)
 			}
-			mailer := &voicemail.SMTP{Host: "127.0.0.1", Port: port, From: "pbx@example.com", Timeout: 10 * time.Second}
+			w.smtp = &voicemail.SMTP{Host: "127.0.0.1", Port: port, From: "pbx@example.com", Timeout: 10 * time.Second}
 			w.H = harness.New(t, mode, harness.Options{
 				Extensions: exts,
 				App: func(ctx context.Context, env harness.AppEnv) error {
 					ctx, w.stop = context.WithCancel(ctx)
-					client := ari.New(ari.Options{BaseURL: env.ARIURL, Username: env.ARIUser, Password: env.ARIPassword,
-						Application: env.App, Logger: env.Logger})
-					p, err := pbx.New(ctx, pbx.Options{Store: w.st, Client: client, Clock: env.Clock, Logger: env.Logger, SMTP: mailer,
-						Stream: ari.StreamOptions{Clock: clock.Real{}, MinBackoff: 400 * time.Millisecond, MaxBackoff: time.Second}})
-					if err != nil {
-						return err
-					}
-					w.pbx.Store(p)
-					return p.Run(ctx)
+					return w.runPBX(ctx, env)
 				},
-				AppReady: func() bool {
-					p := w.pbx.Load()
-					if p == nil {
-						return false
-					}
-					select {
-					case <-p.Engine().Ready():
-						return true
-					default:
-						return false
-					}
-				},
+				AppReady: w.appReady,
 			})
 			scenario(t, w)
 		})

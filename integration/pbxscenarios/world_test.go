@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/ari"
+	"github.com/switchboard-pbx/switchboard/ari/feature/voicemail"
 	"github.com/switchboard-pbx/switchboard/integration/harness"
 	"github.com/switchboard-pbx/switchboard/internal/clock"
 	"github.com/switchboard-pbx/switchboard/pbx"
@@ -20,7 +21,8 @@ type world struct {
 	*harness.H
 	st    *store.Store
 	pbx   atomic.Pointer[pbx.PBX]
-	trunk string // the PBX's trunk endpoint, "" for none
+	trunk string          // the PBX's trunk endpoint, "" for none
+	smtp  *voicemail.SMTP // the PBX's mail relay, nil for none
 }
 
 // trunkName is the SIP trunk of the scenarios that have one (runTrunk).
@@ -56,18 +58,7 @@ func runWorld(t *testing.T, trunk string, exts []string, setup func(t *testing.T
 				Extensions: exts,
 				Trunk:      trunk,
 				App:        w.runPBX,
-				AppReady: func() bool {
-					p := w.pbx.Load()
-					if p == nil {
-						return false
-					}
-					select {
-					case <-p.Engine().Ready():
-						return true
-					default:
-						return false
-					}
-				},
+				AppReady:   w.appReady,
 			})
 			scenario(t, w)
 		})
@@ -78,12 +69,26 @@ func (w *world) runPBX(ctx context.Context, env harness.AppEnv) error {
 	client := ari.New(ari.Options{BaseURL: env.ARIURL, Username: env.ARIUser, Password: env.ARIPassword,
 		Application: env.App, Logger: env.Logger})
 	p, err := pbx.New(ctx, pbx.Options{Store: w.st, Client: client, Clock: env.Clock, Logger: env.Logger, Trunk: w.trunk,
-		Stream: ari.StreamOptions{Clock: clock.Real{}, MinBackoff: 400 * time.Millisecond, MaxBackoff: time.Second}})
+		SMTP: w.smtp, Stream: ari.StreamOptions{Clock: clock.Real{}, MinBackoff: 400 * time.Millisecond, MaxBackoff: time.Second}})
 	if err != nil {
 		return err
 	}
 	w.pbx.Store(p)
 	return p.Run(ctx)
+}
+
+// appReady reports whether the PBX runs and its engine is connected.
+func (w *world) appReady() bool {
+	p := w.pbx.Load()
+	if p == nil {
+		return false
+	}
+	select {
+	case <-p.Engine().Ready():
+		return true
+	default:
+		return false
+	}
 }
 
 // openStore makes a fresh SQLite store with the extensions (voicemail off).
