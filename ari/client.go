@@ -19,6 +19,10 @@ import (
 // sessionlimit (default 100), past which Asterisk closes connections.
 const DefaultMaxConns = 50
 
+// IdleConnTimeout is how long the client keeps an idle connection to
+// Asterisk: under Asterisk's keep-alive of 15 s (asterisk-conf's http.conf).
+const IdleConnTimeout = 10 * time.Second
+
 // Options configure a Client.
 type Options struct {
 	// BaseURL is ARI's root, e.g. "http://127.0.0.1:8088/ari".
@@ -63,7 +67,11 @@ func New(o Options) *Client {
 		tr.MaxConnsPerHost = o.MaxConns
 		tr.MaxIdleConnsPerHost = o.MaxConns
 		tr.MaxIdleConns = o.MaxConns
-		tr.IdleConnTimeout = 90 * time.Second
+		// Asterisk closes a keep-alive connection idle for 15 s (http.conf
+		// session_keep_alive = 15000, asterisk-conf): a POST sent on one as
+		// it closes fails with EOF and is not retried. The pool drops idle
+		// connections first.
+		tr.IdleConnTimeout = IdleConnTimeout
 		hc = &http.Client{Transport: tr}
 	}
 	c := &Client{

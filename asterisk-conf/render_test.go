@@ -6,8 +6,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/ari"
 )
 
 // testParams are valid parameters with every directory under a temp folder.
@@ -451,5 +455,18 @@ func TestRenderWritesNothingWhenTheParamsAreInvalid(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("dir created although rendering was refused")
+	}
+}
+
+// The ARI client drops an idle connection before Asterisk's keep-alive
+// closes it: a request sent on a connection Asterisk is closing fails.
+func TestARIClientDropsIdleConnectionsBeforeAsteriskDoes(t *testing.T) {
+	http := renderParsed(t, testParams(t))["http.conf"]
+	ms, err := strconv.Atoi(http.value(http.section(t, "general"), "session_keep_alive"))
+	if err != nil {
+		t.Fatalf("session_keep_alive: %v", err)
+	}
+	if keep := time.Duration(ms) * time.Millisecond; ari.IdleConnTimeout >= keep-time.Second {
+		t.Errorf("ari.IdleConnTimeout %s is not safely under Asterisk's session_keep_alive %s", ari.IdleConnTimeout, keep)
 	}
 }
