@@ -17,6 +17,7 @@ func newFlow(t *testing.T, numbers ...string) *featuretest.Flow {
 
 func TestExtensionCallRingsEveryDeviceAndTheBrowserAndTheOthersStop(t *testing.T) {
 	f := newFlow(t, "101", "102")
+	f.Dir.Ext("102").PortalEnabled = true // the browser phone exists only with the portal on
 	a := f.Device("101")
 	desk, desk2, web := f.Device("102"), f.DeviceNamed("102", "desk2"), f.DeviceNamed("102-web", "browser")
 	out := f.Dial(a, "102")
@@ -45,6 +46,31 @@ func TestExtensionCallRingsEveryDeviceAndTheBrowserAndTheOthersStop(t *testing.T
 		t.Errorf("other device ended with cause %d, want 26 (answered elsewhere)", c)
 	}
 	if err := in2.Hangup(); err != nil {
+		t.Fatal(err)
+	}
+	f.WaitState(out, sim.CallEnded)
+	f.WaitIdle()
+}
+
+// Without the portal an extension has no browser phone (no <n>-web is
+// provisioned): the app neither asks Asterisk for its contacts nor rings it.
+func TestBrowserOfAnExtensionWithoutThePortalIsNotRung(t *testing.T) {
+	f := newFlow(t, "101", "102")
+	a := f.Device("101")
+	desk, web := f.Device("102"), f.DeviceNamed("102-web", "browser")
+	out := f.Dial(a, "102")
+	in, err := desk.WaitRinging(f.Ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := in.Answer(); err != nil {
+		t.Fatal(err)
+	}
+	f.WaitState(out, sim.CallUp)
+	if n := len(web.Calls()); n != 0 {
+		t.Errorf("the browser of 102 (portal off) got %d call(s), want none", n)
+	}
+	if err := in.Hangup(); err != nil {
 		t.Fatal(err)
 	}
 	f.WaitState(out, sim.CallEnded)

@@ -104,7 +104,7 @@ func ringExtension(ctx context.Context, env *feature.Env, req *feature.Request, 
 		c.Trace(ctx, "busy", ext+" is in a call")
 		res.Outcome = core.Busy
 	} else {
-		targets, err := ExtensionTargets(ctx, c, ext, req, kind)
+		targets, err := extensionTargets(ctx, c, ext, target.PortalEnabled, req, kind)
 		if err != nil {
 			return err
 		}
@@ -158,6 +158,12 @@ func ringExtension(ctx context.Context, env *feature.Env, req *feature.Request, 
 // endpoint and of its browser endpoint, each as its own leg. The caller's
 // name comes from the phonebook when the number is known (P-CONTACTS).
 func ExtensionTargets(ctx context.Context, c *core.Call, ext string, req *feature.Request, tag string) ([]core.Target, error) {
+	return extensionTargets(ctx, c, ext, hasBrowser(ctx, c, ext), req, tag)
+}
+
+// extensionTargets is ExtensionTargets for a caller that knows whether the
+// extension has a browser endpoint (the portal on).
+func extensionTargets(ctx context.Context, c *core.Call, ext string, browserToo bool, req *feature.Request, tag string) ([]core.Target, error) {
 	// The callee is shown the caller's number and name: for external
 	// callers, the name of a stored contact (P-CONTACTS), else the name
 	// presented; for extensions, the extension's name.
@@ -176,6 +182,9 @@ func ExtensionTargets(ctx context.Context, c *core.Call, ext string, req *featur
 	}
 	var out []core.Target
 	for _, browser := range []bool{false, true} {
+		if browser && !browserToo {
+			continue
+		}
 		ep, err := dialplan.EndpointDialString(ext, browser)
 		if err != nil {
 			return nil, err
@@ -283,6 +292,20 @@ func dir(c *core.Call) feature.Directory {
 		return env.Directory
 	}
 	return noDirectory{}
+}
+
+// hasBrowser reports whether ext has a browser endpoint to ring: the
+// portal's WebRTC phone (<n>-web) is provisioned only for extensions with
+// the portal on, and asking Asterisk for the contacts of an endpoint that
+// does not exist costs a request and a WARNING in its log on every call.
+// Without a directory (calls the app places itself) it is asked for.
+func hasBrowser(ctx context.Context, c *core.Call, ext string) bool {
+	env, ok := c.Get(envKey).(*feature.Env)
+	if !ok || env.Directory == nil {
+		return true
+	}
+	e, err := env.Directory.Extension(ctx, ext)
+	return err != nil || e.PortalEnabled
 }
 
 // noDirectory answers "unknown" to every phonebook question.
