@@ -2,7 +2,6 @@ package pbxscenarios
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net"
 	"net/url"
@@ -205,33 +204,4 @@ func TestCrashMidCallLeavesAnOpenRecordThatTheRestartClosesAndItsChannelsAreHung
 			}
 		})
 	}
-}
-
-// openStoreAt makes a fresh SQLite store at dsn with the extensions, like
-// openStore.
-func openStoreAt(t *testing.T, dsn string, exts []string) *store.Store {
-	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{Driver: "sqlite", DSN: dsn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	s, err := st.Settings.Get(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.RingTimeoutSec = int(ringTime / time.Second)
-	if err := st.Settings.Save(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range exts {
-		if err := st.Extensions.Create(ctx, &store.Extension{Number: n, Name: "Ext " + n}); err != nil && !errors.Is(err, store.ErrDuplicate) {
-			t.Fatal(err)
-		}
-	}
-	return st
 }

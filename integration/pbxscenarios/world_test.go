@@ -2,6 +2,7 @@ package pbxscenarios
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -94,8 +95,16 @@ func (w *world) appReady() bool {
 // openStore makes a fresh SQLite store with the extensions (voicemail off).
 func openStore(t *testing.T, exts []string) *store.Store {
 	t.Helper()
+	return openStoreAt(t, filepath.Join(t.TempDir(), "pbx.db"), exts)
+}
+
+// openStoreAt opens the SQLite store at dsn (made if new) with the
+// extensions; an extension already there is kept, so a second PBX can open
+// the store a first one left.
+func openStoreAt(t *testing.T, dsn string, exts []string) *store.Store {
+	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "pbx.db")})
+	st, err := store.Open(ctx, store.Options{Driver: "sqlite", DSN: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +121,7 @@ func openStore(t *testing.T, exts []string) *store.Store {
 		t.Fatal(err)
 	}
 	for _, n := range exts {
-		if err := st.Extensions.Create(ctx, &store.Extension{Number: n, Name: "Ext " + n, OutboundClass: "national"}); err != nil {
+		if err := st.Extensions.Create(ctx, &store.Extension{Number: n, Name: "Ext " + n, OutboundClass: "national"}); err != nil && !errors.Is(err, store.ErrDuplicate) {
 			t.Fatal(err)
 		}
 	}
