@@ -31,6 +31,7 @@ var migrations = []migration{
 	{1, "departments, extensions, accounts, system settings", migrate1},
 	{2, "call records, legs, trace steps, per-user call log", migrate2},
 	{3, "phonebook, voicemail, faxes, call routing, queues, rooms, trunks, tokens, audit", migrate3},
+	{4, "voicemail: forwarded messages' introductions, log-in lockout", migrate4},
 }
 
 // SchemaVersion is the version Migrate brings a database to.

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Voicemail folders.
@@ -42,6 +45,9 @@ type VoicemailMessage struct {
 	Folder string `gorm:"size:8;not null;index:idx_vm_box_folder_time,priority:2" json:"folder"`
 	// FilePath is the WAV file.
 	FilePath string `gorm:"size:512;not null" json:"-"`
+	// IntroPath is the WAV of an introduction the forwarder recorded before
+	// the message (Comedian's prepend), played first; "" for none.
+	IntroPath string `gorm:"size:512;not null;default:''" json:"-"`
 	// CallID links the call that left it, if recorded.
 	CallID *uint64 `gorm:"index" json:"call_id,omitempty"`
 }
@@ -60,6 +66,7 @@ func (m *VoicemailMessage) validate() error {
 		checkRange("duration_sec", m.DurationSec, 0, 24*3600),
 		checkOneOf("folder", m.Folder, VoicemailFolders...),
 		checkText("file_path", m.FilePath, MaxPathLen, true),
+		checkText("intro_path", m.IntroPath, MaxPathLen, false),
 	)
 }
 
@@ -136,4 +143,106 @@ func (r *VoicemailRepo) Counts(ctx context.Context, mailbox string) (newCount, o
 		}
 	}
 	return newCount, oldCount, nil
+}
+
+// VoicemailLockout is a mailbox's failed log-ins and how long it is locked
+// after too many (FC-VM-MAIN/MY): kept in the store so that a restart does
+// not clear a lock. A mailbox without a row has no failures.
+type VoicemailLockout struct {
+	// Mailbox is the extension number.
+	Mailbox string     `gorm:"primaryKey;size:6" json:"mailbox"`
+	Owner   *Extension `gorm:"foreignKey:Mailbox;references:Number;constraint:OnUpdate:CASCADE,OnDelete:CASCADE" json:"-"`
+	// Failures counts the failed log-ins since FirstFailureAt.
+	Failures int `gorm:"not null;default:0" json:"failures"`
+	// FirstFailureAt starts the window the failures are counted in.
+	FirstFailureAt *time.Time `json:"first_failure_at,omitempty"`
+	// LockedUntil is when a lock ends; nil when the mailbox is not locked.
+	LockedUntil *time.Time `json:"locked_until,omitempty"`
+}
+
+// LockoutPolicy says when failed log-ins lock a mailbox: Failures of them
+// within Window (counted from the first) lock it for LockFor.
+type LockoutPolicy struct {
+	// Failures is how many failed log-ins lock the mailbox.
+	Failures int
+	// Window is how long failures are counted from the first one.
+	Window time.Duration
+	// LockFor is how long the lock lasts.
+	LockFor time.Duration
+}
+
+// LockedUntil reports when mailbox's lock ends, or the zero time when it is
+// not locked at now.
+func (r *VoicemailRepo) LockedUntil(ctx context.Context, mailbox string, now time.Time) (time.Time, error) {
+	var rows []VoicemailLockout
+	if err := r.s.ctxDB(ctx).Where("mailbox = ?", mailbox).Limit(1).Find(&rows).Error; err != nil {
+		return time.Time{}, wrap("voicemail lockout", err)
+	}
+	if len(rows) == 0 || rows[0].LockedUntil == nil || !now.Before(*rows[0].LockedUntil) {
+		return time.Time{}, nil
+	}
+	return rows[0].LockedUntil.UTC(), nil
+}
+
+// LoginFailed counts a failed log-in to mailbox at now and reports when the
+// lock it caused ends (the zero time when the mailbox is not locked). An
+// expired lock or window starts the count afresh; a lock clears the count.
+func (r *VoicemailRepo) LoginFailed(ctx context.Context, mailbox string, now time.Time, p LockoutPolicy) (time.Time, error) {
+	if p.Failures <= 0 || p.Window <= 0 || p.LockFor <= 0 {
+		return time.Time{}, fmt.Errorf("store: voicemail login failure: %w", invalid("policy", "needs failures, window and lock time"))
+	}
+	if err := checkExtNumber("mailbox", mailbox); err != nil {
+		return time.Time{}, fmt.Errorf("store: voicemail login failure: %w", err)
+	}
+	now = utc(now)
+	var until time.Time
+	err := r.s.ctxDB(ctx).Transaction(func(tx *gorm.DB) error {
+		q := tx.Where("mailbox = ?", mailbox)
+		if r.s.Driver() == DriverMySQL {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		var rows []VoicemailLockout
+		if err := q.Limit(1).Find(&rows).Error; err != nil {
+			return err
+		}
+		row := VoicemailLockout{Mailbox: mailbox}
+		if len(rows) == 1 {
+			row = rows[0]
+		}
+		if row.LockedUntil != nil && !now.Before(*row.LockedUntil) {
+			row.LockedUntil = nil
+		}
+		if row.FirstFailureAt == nil || now.Sub(*row.FirstFailureAt) >= p.Window {
+			row.Failures, row.FirstFailureAt = 0, &now
+		}
+		row.Failures++
+		if row.Failures >= p.Failures {
+			until = now.Add(p.LockFor)
+			row.Failures, row.FirstFailureAt, row.LockedUntil = 0, nil, &until
+		}
+		return tx.Omit(clause.Associations).Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error
+	})
+	if err != nil {
+		return time.Time{}, wrap("voicemail login failure", err)
+	}
+	return until, nil
+}
+
+// LoginSucceeded clears mailbox's failed log-ins.
+func (r *VoicemailRepo) LoginSucceeded(ctx context.Context, mailbox string) error {
+	err := r.s.ctxDB(ctx).Where("mailbox = ? AND locked_until IS NULL", mailbox).Delete(&VoicemailLockout{}).Error
+	return wrap("voicemail login", err)
+}
+
+// migrate4 adds forwarded messages' introductions and the persistent
+// log-in lockout. Databases created at step 3 by this code already have
+// intro_path (step 3 creates the table from the model).
+func migrate4(tx *gorm.DB) error {
+	m := tx.Migrator()
+	if !m.HasColumn(&VoicemailMessage{}, "IntroPath") {
+		if err := m.AddColumn(&VoicemailMessage{}, "IntroPath"); err != nil {
+			return err
+		}
+	}
+	return m.CreateTable(&VoicemailLockout{})
 }
