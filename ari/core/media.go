@@ -10,9 +10,21 @@ import (
 	"github.com/switchboard-pbx/switchboard/ari"
 )
 
+// ErrPlaybackFailed means Asterisk could not play the media to a leg that is
+// still there (e.g. a sound file that does not exist).
+var ErrPlaybackFailed = errors.New("core: playback failed")
+
+// playbackGrace is how long (clock time) a failed playback waits for its
+// leg's hang-up before it counts as a real failure: Asterisk 22 reports a
+// playback cut by a hang-up as finished in state "failed" just before the
+// leg's ChannelHangupRequest and StasisEnd.
+const playbackGrace = 500 * time.Millisecond
+
 // Play plays media (sound:…, digits:…, tone:…, one playback) to a leg and
 // waits until it finished. It returns ErrCallerGone when the caller hung up
-// and ErrLegGone when l (another leg) did.
+// and ErrLegGone when l (another leg) did, also when the hang-up cut the
+// playback; ErrPlaybackFailed (wrapped) when the leg is there but the media
+// could not be played.
 func (c *Call) Play(ctx context.Context, l *Leg, media ...string) error {
 	_, err := c.play(ctx, l, media, nil)
 	return err
@@ -49,7 +61,7 @@ func (c *Call) play(ctx context.Context, l *Leg, media []string, onDigit func(st
 		case *ari.PlaybackFinished:
 			if e.Playback.ID == id {
 				if e.Playback.State == "failed" {
-					return id, fmt.Errorf("playback %s failed", strings.Join(media, ","))
+					return id, c.playbackFailed(ctx, l, media)
 				}
 				return id, nil
 			}
@@ -63,6 +75,60 @@ func (c *Call) play(ctx context.Context, l *Leg, media []string, onDigit func(st
 			return id, err
 		}
 	}
+}
+
+// playbackFailed tells a playback cut by its leg going away from a real
+// failure. The leg counts as going when Asterisk reported its hang-up, when
+// it no longer knows the channel, or when the hang-up arrives within
+// playbackGrace of clock time; otherwise the media could not be played to a
+// living leg. Events read meanwhile are put back for the caller of Play.
+func (c *Call) playbackFailed(ctx context.Context, l *Leg, media []string) error {
+	if err := c.goneErr(l); err != nil {
+		return err
+	}
+	if _, err := c.Client().Channels().Get(ctx, l.ID); errors.Is(err, ari.ErrNotFound) {
+		return c.legGone(l)
+	}
+	timer := c.e.o.Clock.NewTimer(playbackGrace)
+	defer timer.Stop()
+	var seen []ari.Event
+	defer func() {
+		for i := len(seen) - 1; i >= 0; i-- {
+			c.Requeue(seen[i])
+		}
+	}()
+	for {
+		ev, err := c.nextOrTimer(ctx, timer)
+		if errors.Is(err, ErrTimeout) {
+			return fmt.Errorf("play %s to %s: %w", strings.Join(media, ","), l.ID, ErrPlaybackFailed)
+		}
+		if err != nil {
+			return err
+		}
+		seen = append(seen, ev)
+		if err := c.goneErr(l); err != nil {
+			return err
+		}
+	}
+}
+
+// goneErr is legErr, also when l's hang-up was only requested so far.
+func (c *Call) goneErr(l *Leg) error {
+	if err := c.legErr(l); err != nil {
+		return err
+	}
+	if l.HangupRequested || (c.Caller != nil && c.Caller.HangupRequested) {
+		return c.legGone(l)
+	}
+	return nil
+}
+
+// legGone is the error for l going away: ErrCallerGone for the caller.
+func (c *Call) legGone(l *Leg) error {
+	if l == c.Caller || c.Caller.HangupRequested {
+		return ErrCallerGone
+	}
+	return ErrLegGone
 }
 
 func (c *Call) stopPlayback(ctx context.Context, id string) {
