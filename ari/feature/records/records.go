@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/switchboard-pbx/switchboard/ari/core"
 	"github.com/switchboard-pbx/switchboard/internal/clock"
@@ -189,9 +190,7 @@ func (r *Recorder) CallChanged(_ context.Context, kind core.ObsKind, s core.Snap
 	}
 	r.mu.Unlock()
 	if !st.opened {
-		// Annotations arrive one by one while routing; the record opens at
-		// the first decision, leg or end, once the call is routed.
-		if kind == core.ObsStarted || kind == core.ObsState || !routed(s) {
+		if !ready(kind, s) {
 			return
 		}
 		r.open(st, s)
@@ -201,6 +200,48 @@ func (r *Recorder) CallChanged(_ context.Context, kind core.ObsKind, s core.Snap
 	if kind == core.ObsFinished {
 		r.finish(st, s)
 	}
+}
+
+// ready reports whether the call's record can be opened now. Annotations
+// arrive one by one while routing; the record opens at the first decision,
+// leg or end, once the call is routed. An inbound call's caller is recorded
+// under the name its callee is shown (the phonebook's, set on the leg that
+// rings the extension), so its record waits for that leg, or for the call
+// to be decided without one: a disposition, the caller answered (voicemail,
+// prompts), or the end.
+func ready(kind core.ObsKind, s core.Snapshot) bool {
+	if kind == core.ObsStarted || !routed(s) {
+		return false
+	}
+	if s.Values["type"] != store.CallInbound {
+		return kind != core.ObsState
+	}
+	return kind == core.ObsFinished || calleeLeg(s) != nil || s.Values["disposition"] != "" ||
+		(len(s.Legs) > 0 && !s.Legs[0].Answered.IsZero())
+}
+
+// calleeLeg is the first leg that rang an extension, nil if none did.
+func calleeLeg(s core.Snapshot) *core.Leg {
+	for i := 1; i < len(s.Legs); i++ {
+		if l := &s.Legs[i]; l.Tag != "outbound" && len(l.Target) <= 6 && validNumber(l.Target) {
+			return l
+		}
+	}
+	return nil
+}
+
+// callerName is the caller's name as the record keeps it: for an inbound
+// call, the name the callee was shown when one was (the phonebook wins over
+// the provider's name there, see callflow), else the name the caller
+// presented.
+func callerName(s core.Snapshot) string {
+	name := s.CallerName
+	if s.Values["type"] == store.CallInbound {
+		if l := calleeLeg(s); l != nil && l.Channel.Connected.Name != "" {
+			name = l.Channel.Connected.Name
+		}
+	}
+	return truncate(name, store.MaxNameLen)
 }
 
 // routed reports whether the call is known well enough to be recorded.
@@ -232,7 +273,7 @@ func (r *Recorder) open(st *callState, s core.Snapshot) {
 	if !validNumber(from) {
 		from = ""
 	}
-	rec := store.CallRecord{UID: s.ID, Type: s.Values["type"], FromNumber: from, FromName: s.CallerName,
+	rec := store.CallRecord{UID: s.ID, Type: s.Values["type"], FromNumber: from, FromName: callerName(s),
 		ToNumber: s.Values["to"], StartedAt: started(s)}
 	// The original attempt makes the call show in the caller's and the
 	// callee's call logs even when no leg was ever rung (DND, blacklist).
@@ -397,9 +438,13 @@ func validOr(n string) string {
 	return ""
 }
 
+// truncate cuts s to at most n bytes, on a character boundary.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n]
 }
