@@ -83,3 +83,37 @@ func TestInboundCallRecordKeepsTheProvidersNameWithoutAPhonebookEntry(t *testing
 		t.Errorf("record's caller name = %q, want the provider's \"Jane Roe\"", got.FromName)
 	}
 }
+
+// namedCall is a call a feature presents under its own name (as the wakeup
+// scheduler does): 102 is rung and declines.
+var namedCall = core.HandlerFunc(func(ctx context.Context, c *core.Call) error {
+	c.AnnotateAll(ctx, "type", store.CallInternal, "from_name", "Wakeup", "to", "102", "to_ext", "102")
+	c.Trace(ctx, "ring", "102")
+	res, err := c.Dial(ctx, []core.Target{{Label: "102", Endpoint: "PJSIP/102", Tag: "original"}}, 30*time.Second)
+	if err == nil && res.Outcome == core.Busy {
+		c.Annotate(ctx, "disposition", store.DispBusy)
+	}
+	return err
+})
+
+func TestCallerNameAnnotatedByAFeatureNamesTheCallerInTheRecord(t *testing.T) {
+	st := openStore(t)
+	rec := records.New(st.Calls, nil)
+	r := coretest.NewObserved(t, namedCall, rec)
+	a, b := r.Device("101"), r.Device("102")
+	out := r.Dial(a, "102")
+	if err := r.Ringing(b).Busy(); err != nil {
+		t.Fatal(err)
+	}
+	r.WaitState(out, sim.CallEnded)
+	r.WaitIdle()
+	r.Stop()
+	rec.Close()
+	page, err := st.Calls.Log(context.Background(), store.CallLogQuery{Extension: "102"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Calls) != 1 || page.Calls[0].FromName != "Wakeup" || page.Calls[0].Disposition != store.DispBusy {
+		t.Fatalf("102's call log = %+v, want one busy call from \"Wakeup\"", page.Calls)
+	}
+}

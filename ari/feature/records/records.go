@@ -230,13 +230,16 @@ func calleeLeg(s core.Snapshot) *core.Leg {
 	return nil
 }
 
-// callerName is the caller's name as the record keeps it: for an inbound
-// call, the name the callee was shown when one was (the phonebook wins over
-// the provider's name there, see callflow), else the name the caller
-// presented.
+// callerName is the caller's name as the record keeps it: the annotation
+// "from_name" when a feature set one (a call the PBX makes itself, such as
+// a wakeup call); for an inbound call, the name the callee was shown when
+// one was (the phonebook wins over the provider's name there, see
+// callflow); else the name the caller presented.
 func callerName(s core.Snapshot) string {
 	name := s.CallerName
-	if s.Values["type"] == store.CallInbound {
+	if n := s.Values["from_name"]; n != "" {
+		name = n
+	} else if s.Values["type"] == store.CallInbound {
 		if l := calleeLeg(s); l != nil && l.Channel.Connected.Name != "" {
 			name = l.Channel.Connected.Name
 		}
