@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/ari/feature"
 	"github.com/switchboard-pbx/switchboard/ari/feature/callflow"
 	"github.com/switchboard-pbx/switchboard/dialplan"
+	"github.com/switchboard-pbx/switchboard/store"
 )
 
 // callerVars make the devices show CallerID (connected line, as the call
@@ -39,6 +40,11 @@ func (s *Scheduler) serve(ctx context.Context, c *core.Call) (err error) {
 		return err
 	}
 	s.begin(c.Caller.ID)
+	// The attempt is recorded like any call (the core's observer writes the
+	// record): to the extension, with its legs, trace and disposition. The
+	// store has no call type for calls the PBX makes itself; "internal"
+	// (within the PBX) is the nearest; the caller's name is "Wakeup".
+	c.AnnotateAll(ctx, "type", store.CallInternal, "from_name", callerName, "to", ext, "to_ext", ext)
 	started, recorded := c.Now(), false
 	defer func() {
 		if !recorded && ctx.Err() == nil {
@@ -52,6 +58,7 @@ func (s *Scheduler) serve(ctx context.Context, c *core.Call) (err error) {
 	if s.busy(ctx, ext) {
 		// Treated like no answer: the retry rings when the call is over.
 		c.Trace(ctx, "busy", fmt.Sprintf("wakeup %d: %s is in a call: not rung", id, ext))
+		c.Annotate(ctx, "disposition", store.DispBusy)
 		recorded = true
 		s.unanswered(ctx, id, c.Caller.ID, started, "busy")
 		return nil
@@ -70,6 +77,7 @@ func (s *Scheduler) serve(ctx context.Context, c *core.Call) (err error) {
 	}
 	if res.Outcome != core.Answered {
 		c.Trace(ctx, "no-answer", fmt.Sprintf("wakeup %d: %s", id, res.Outcome))
+		c.Annotate(ctx, "disposition", disposition(res.Outcome))
 		recorded = true
 		s.unanswered(ctx, id, c.Caller.ID, started, string(res.Outcome))
 		return nil
@@ -87,6 +95,14 @@ func (s *Scheduler) serve(ctx context.Context, c *core.Call) (err error) {
 		return err
 	}
 	return nil
+}
+
+// disposition is the call record's disposition of an unanswered attempt.
+func disposition(o core.Outcome) string {
+	if o == core.Busy || o == core.Rejected {
+		return store.DispBusy
+	}
+	return store.DispNoAnswer
 }
 
 // message plays the wakeup message twice and goodbye to the answered leg,
