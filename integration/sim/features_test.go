@@ -298,6 +298,15 @@ func TestAMIListsEndpointsAndReportsRegistrationsAndBadPasswords(t *testing.T) {
 		t.Fatalf("login: %v", p)
 	}
 	read() // FullyBooted
+	// The simulator answers the login (and sends FullyBooted) before it
+	// adds the session to the ones events go to; a registration made right
+	// after reading FullyBooted may come first, and its event is lost. The
+	// actions of one session are handled in order, so once a Ping is
+	// answered the login is complete and the session gets events.
+	send("Action: Ping", "ActionID: sync")
+	if p := read(); p["ping"] != "Pong" || p["actionid"] != "sync" {
+		t.Fatalf("ping after login: %v", p)
+	}
 	_ = e.s.Phone("201").Device("desk").Register("pw")
 	if p := read(); p["event"] != "ContactStatus" || p["contactstatus"] != "Created" {
 		t.Fatalf("want ContactStatus Created, got %v", p)
