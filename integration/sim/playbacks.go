@@ -21,6 +21,7 @@ type playback struct {
 	br        *bridge
 	timer     clock.Timer
 	remaining time.Duration
+	length    time.Duration // the medium's full length; negative for tones
 	startedAt time.Time
 	mediaEnd  time.Time // planned end of the previous medium: media follow each other without drift
 	paused    bool
@@ -109,6 +110,7 @@ func (s *Server) beginMediaLocked(p *playback) {
 		call.hearLocked(uri)
 	}
 	s.mediaChangedLocked()
+	p.length = d
 	if d < 0 {
 		return
 	}
@@ -217,10 +219,42 @@ func (s *Server) controlPlaybackLocked(p *playback, op string) error {
 		p.paused = false
 		s.beginMediaLocked(p)
 	case "forward", "reverse":
+		s.skipPlaybackLocked(p, op)
 	default:
 		return fmt.Errorf("operation %q: %w", op, ErrBadRequest)
 	}
 	return nil
+}
+
+// playbackSkip is how far forward and reverse move a playback: Asterisk's
+// default (the skipms parameter of /play, which the simulator does not take).
+const playbackSkip = 3 * time.Second
+
+// skipPlaybackLocked moves the medium playing by playbackSkip, as
+// ast_stream_fastforward/_rewind do: forward past its end ends it (the next
+// medium starts), reverse before its start goes back to the start. A paused
+// playback keeps its new position; tones have none.
+func (s *Server) skipPlaybackLocked(p *playback, op string) {
+	if p.length < 0 || p.timer == nil {
+		return
+	}
+	left := p.remaining
+	if !p.paused {
+		left -= s.now().Sub(p.startedAt)
+	}
+	if op == "forward" {
+		left -= playbackSkip
+	} else {
+		left += playbackSkip
+	}
+	left = max(0, min(left, p.length))
+	if p.paused {
+		p.remaining = left
+		return
+	}
+	p.timer.Stop()
+	p.mediaEnd = time.Time{}
+	s.schedulePlaybackLocked(p, left)
 }
 
 func removePlayback(list []*playback, p *playback) []*playback {

@@ -16,12 +16,13 @@ import (
 var errCalledBack = errors.New("voicemail: called back")
 
 // advanced is Comedian Mail's advanced options: on message m, 1 reply (a
-// message to the sender's mailbox) and 2 call back, for messages left from
-// an extension; with or without one, 5 send a message to a mailbox; * back.
+// message to the sender's mailbox), 2 call back (messages left from an
+// extension) and 3 hear the envelope again; with or without one, 5 send a
+// message to a mailbox; * back.
 func (ss *session) advanced(ctx context.Context, m *store.VoicemailMessage) error {
 	prompt := []string{"sound:vm-leavemsg", "sound:vm-starmain"}
 	if m != nil {
-		prompt = append([]string{"sound:vm-toreply", "sound:vm-tocallback"}, prompt...)
+		prompt = append([]string{"sound:vm-toreply", "sound:vm-tocallback", "sound:vm-tohearenv"}, prompt...)
 	}
 	key, err := ss.c.Collect(ctx, ss.c.Caller, oneKey(prompt...))
 	if err != nil {
@@ -32,6 +33,9 @@ func (ss *session) advanced(ctx context.Context, m *store.VoicemailMessage) erro
 		return ss.reply(ctx, m)
 	case key == "2" && m != nil:
 		return ss.callBack(ctx, m)
+	case key == "3" && m != nil:
+		ss.c.Trace(ctx, "voicemail", fmt.Sprintf("%s hears the envelope of message %d", ss.box, m.ID))
+		return ss.c.Play(ctx, ss.c.Caller, envelope(m, ss.c.Now(), ss.loc)...)
 	case key == "5":
 		return ss.send(ctx)
 	case key == "" || key == "*" || key == "#":

@@ -56,21 +56,37 @@ func (s *Service) sendLater(c *ari.Client, ext *store.Extension, m store.Voicema
 	}()
 }
 
-// email fetches the WAV from Asterisk and sends it to the extension.
+// attachment is one WAV of an e-mail.
+type attachment struct {
+	file string
+	wav  []byte
+}
+
+// email fetches the WAV from Asterisk and sends it to the extension; a
+// forwarded message with an introduction gets both WAVs, the introduction
+// first, and says so.
 func (s *Service) email(ctx context.Context, c *ari.Client, ext *store.Extension, m *store.VoicemailMessage, name string) error {
-	wav, err := c.Recordings().GetStoredFile(ctx, name)
-	if err != nil {
-		return fmt.Errorf("%w: fetch %s: %w", ErrEmail, name, err)
+	names := []string{name}
+	if m.IntroPath != "" {
+		names = []string{s.nameOf(m.IntroPath), name}
 	}
-	body, err := composeEmail(s.o.SMTP.From, ext, m, path.Base(name)+".wav", wav)
+	var atts []attachment
+	for _, n := range names {
+		wav, err := c.Recordings().GetStoredFile(ctx, n)
+		if err != nil {
+			return fmt.Errorf("%w: fetch %s: %w", ErrEmail, n, err)
+		}
+		atts = append(atts, attachment{file: path.Base(n) + ".wav", wav: wav})
+	}
+	body, err := composeEmail(s.o.SMTP.From, ext, m, atts)
 	if err != nil {
 		return err
 	}
 	return deliver(ctx, s.o.SMTP, ext.Email, body)
 }
 
-// composeEmail builds the MIME message: a text part and the WAV attached.
-func composeEmail(from string, ext *store.Extension, m *store.VoicemailMessage, file string, wav []byte) ([]byte, error) {
+// composeEmail builds the MIME message: a text part and the WAVs attached.
+func composeEmail(from string, ext *store.Extension, m *store.VoicemailMessage, atts []attachment) ([]byte, error) {
 	caller := m.CallerNumber
 	if caller == "" {
 		caller = "an unknown caller"
@@ -85,7 +101,7 @@ func composeEmail(from string, ext *store.Extension, m *store.VoicemailMessage, 
 	h("To", (&mail.Address{Name: ext.Name, Address: ext.Email}).String())
 	h("Subject", mime.QEncoding.Encode("utf-8", fmt.Sprintf("New voicemail in mailbox %s from %s", m.Mailbox, caller)))
 	h("Date", m.ReceivedAt.Format(time.RFC1123Z))
-	h("Message-ID", "<"+file+"."+strconv.FormatInt(time.Now().UnixNano(), 36)+"@switchboard>")
+	h("Message-ID", "<"+atts[len(atts)-1].file+"."+strconv.FormatInt(time.Now().UnixNano(), 36)+"@switchboard>")
 	h("MIME-Version", "1.0")
 	h("Content-Type", "multipart/mixed; boundary="+strconv.Quote(w.Boundary()))
 	buf.WriteString("\r\n")
@@ -95,24 +111,38 @@ func composeEmail(from string, ext *store.Extension, m *store.VoicemailMessage, 
 	}
 	fmt.Fprintf(text, "You have a new voicemail message in mailbox %s.\r\n\r\nFrom: %s\r\nReceived: %s\r\nDuration: %d s\r\n",
 		m.Mailbox, caller, m.ReceivedAt.UTC().Format("2006-01-02 15:04:05 MST"), m.DurationSec)
-	att, err := w.CreatePart(textproto.MIMEHeader{
-		"Content-Type":              {mime.FormatMediaType("audio/wav", map[string]string{"name": file})},
-		"Content-Transfer-Encoding": {"base64"},
-		"Content-Disposition":       {mime.FormatMediaType("attachment", map[string]string{"filename": file})},
-	})
-	if err != nil {
+	if len(atts) > 1 {
+		fmt.Fprintf(text, "\r\nIt was forwarded with an introduction: %s (attached first), then the message, %s.\r\n",
+			atts[0].file, atts[1].file)
+	}
+	for _, a := range atts {
+		if err := attach(w, a); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
 		return nil, fmt.Errorf("%w: compose: %w", ErrEmail, err)
 	}
-	enc := base64.StdEncoding.EncodeToString(wav)
+	return buf.Bytes(), nil
+}
+
+// attach adds one WAV, base64 in lines of 76.
+func attach(w *multipart.Writer, a attachment) error {
+	att, err := w.CreatePart(textproto.MIMEHeader{
+		"Content-Type":              {mime.FormatMediaType("audio/wav", map[string]string{"name": a.file})},
+		"Content-Transfer-Encoding": {"base64"},
+		"Content-Disposition":       {mime.FormatMediaType("attachment", map[string]string{"filename": a.file})},
+	})
+	if err != nil {
+		return fmt.Errorf("%w: compose: %w", ErrEmail, err)
+	}
+	enc := base64.StdEncoding.EncodeToString(a.wav)
 	for len(enc) > 76 {
 		fmt.Fprintf(att, "%s\r\n", enc[:76])
 		enc = enc[76:]
 	}
 	fmt.Fprintf(att, "%s\r\n", enc)
-	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("%w: compose: %w", ErrEmail, err)
-	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // deliver sends body to one recipient through the relay, with STARTTLS when

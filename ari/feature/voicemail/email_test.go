@@ -244,6 +244,7 @@ func TestForwardedMessageIsEmailedToTheTargetsOwner(t *testing.T) {
 	r.dtmf(in, "sound:vm-opts", 1, "1")
 	r.dtmf(in, "sound:vm-repeat", 1, "8")
 	r.dtmf(in, "sound:vm-extension", 1, "103#")
+	r.dtmf(in, "sound:vm-forwardoptions", 1, "2")
 	r.waitHeard(in, "sound:vm-msgforwarded", 1, 30*time.Second)
 	_ = in.Hangup()
 	r.WaitIdle()

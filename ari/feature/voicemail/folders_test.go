@@ -94,6 +94,7 @@ func TestForwardedMessageLandsAsNewInTheTargetMailboxAndLightsItsLamp(t *testing
 	r.dtmf(in, "sound:vm-extension", 1, "102#") // own mailbox
 	r.dtmf(in, "sound:vm-extension", 2, "101#") // no voicemail
 	r.dtmf(in, "sound:vm-extension", 3, "103#")
+	r.dtmf(in, "sound:vm-forwardoptions", 1, "2")
 	r.waitHeard(in, "sound:vm-msgforwarded", 1, 30*time.Second)
 	if n := count(in, "sound:pbx-invalid"); n != 2 {
 		t.Errorf("heard pbx-invalid %d times, want 2: %v", n, heard(in))
@@ -109,7 +110,7 @@ func TestForwardedMessageLandsAsNewInTheTargetMailboxAndLightsItsLamp(t *testing
 	if len(orig) != 1 || len(fwd) != 1 {
 		t.Fatalf("102 has %d messages, 103 %d new; want 1 and 1", len(orig), len(fwd))
 	}
-	if fwd[0].CallerNumber != "101" || fwd[0].DurationSec != orig[0].DurationSec || !strings.HasPrefix(fwd[0].FilePath, "vm/103/msg-") {
+	if fwd[0].CallerNumber != "101" || fwd[0].DurationSec != orig[0].DurationSec || !strings.HasPrefix(fwd[0].FilePath, "vm/103/msg-") || fwd[0].IntroPath != "" {
 		t.Errorf("forwarded copy %+v of %+v", fwd[0], orig[0])
 	}
 	if _, err := os.Stat(filepath.Join(r.Sim.RecordingDir(), fwd[0].FilePath)); err != nil {

@@ -40,35 +40,51 @@ func storedRecording(ctx context.Context, c *ari.Client, name string) (bool, err
 	return true, nil
 }
 
+// flatGreetingName is where greetings were recorded before they moved into
+// the mailbox's folder: vm-<box>-<kind>.
+func flatGreetingName(mailbox, kind string) string { return "vm-" + mailbox + "-" + kind }
+
+// findGreeting is the recording name of one of a mailbox's greetings: in
+// its folder, else under the old flat name; "" when there is neither.
+func findGreeting(ctx context.Context, c *ari.Client, mailbox, kind string) (string, error) {
+	for _, name := range []string{greetingName(mailbox, kind), flatGreetingName(mailbox, kind)} {
+		ok, err := storedRecording(ctx, c, name)
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			return name, nil
+		}
+	}
+	return "", nil
+}
+
 // greeting is the media a caller hears before the beep: the temporary
-// greeting when there is one, else the recorded busy or unavailable greeting, else the default one (with the recorded name
-// instead of the digits when there is one), then vm-intro.
+// greeting when there is one, else the recorded busy or unavailable
+// greeting, else the default one (with the recorded name instead of the
+// digits when there is one), then vm-intro.
 func greeting(ctx context.Context, c *ari.Client, mailbox, reason string) ([]string, error) {
-	temp, err := storedRecording(ctx, c, greetingName(mailbox, greetTemp))
+	temp, err := findGreeting(ctx, c, mailbox, greetTemp)
 	if err != nil {
 		return nil, err
 	}
-	if temp {
-		return []string{"recording:" + greetingName(mailbox, greetTemp), "sound:vm-intro"}, nil
+	if temp != "" {
+		return []string{"recording:" + temp, "sound:vm-intro"}, nil
 	}
 	kind := greetUnavail
 	if reason == "busy" {
 		kind = greetBusy
 	}
-	own, err := storedRecording(ctx, c, greetingName(mailbox, kind))
+	own, err := findGreeting(ctx, c, mailbox, kind)
 	if err != nil {
 		return nil, err
 	}
-	if own {
-		return []string{"recording:" + greetingName(mailbox, kind), "sound:vm-intro"}, nil
+	if own != "" {
+		return []string{"recording:" + own, "sound:vm-intro"}, nil
 	}
-	named, err := storedRecording(ctx, c, greetingName(mailbox, greetName))
+	name, err := findGreeting(ctx, c, mailbox, greetName)
 	if err != nil {
 		return nil, err
-	}
-	name := ""
-	if named {
-		name = greetingName(mailbox, greetName)
 	}
 	return defaultGreeting(mailbox, reason, name), nil
 }
@@ -98,11 +114,24 @@ func (s *Service) filePath(name string) string {
 // recordingName is the recording name of a stored message (its FilePath
 // relative to RecordingDir, without .wav).
 func (s *Service) recordingName(m *store.VoicemailMessage) string {
-	p := m.FilePath
+	return s.nameOf(m.FilePath)
+}
+
+// nameOf is the recording name of a WAV below RecordingDir.
+func (s *Service) nameOf(p string) string {
 	if s.o.RecordingDir != "" {
 		if rel, err := filepath.Rel(s.o.RecordingDir, p); err == nil {
 			p = rel
 		}
 	}
 	return strings.TrimSuffix(filepath.ToSlash(p), ".wav")
+}
+
+// messageMedia is what plays a message: its introduction (a forwarder's
+// prepended recording) when it has one, then the message.
+func (s *Service) messageMedia(m *store.VoicemailMessage) []string {
+	if m.IntroPath == "" {
+		return []string{"recording:" + s.recordingName(m)}
+	}
+	return []string{"recording:" + s.nameOf(m.IntroPath), "recording:" + s.recordingName(m)}
 }

@@ -59,11 +59,18 @@ func (ss *session) purge(ctx context.Context, msgs []store.VoicemailMessage, del
 	}
 }
 
-// remove deletes a message: the recording, then its record, then the lamp.
+// remove deletes a message: the recording and its introduction, then its
+// record, then the lamp.
 func (ss *session) remove(ctx context.Context, m *store.VoicemailMessage) error {
 	name := ss.s.recordingName(m)
-	if err := ss.c.Client().Recordings().DeleteStored(ctx, name); err != nil && !errors.Is(err, ari.ErrNotFound) {
-		return fmt.Errorf("voicemail %s: delete recording %s: %w", ss.box, name, err)
+	names := []string{name}
+	if m.IntroPath != "" {
+		names = append(names, ss.s.nameOf(m.IntroPath))
+	}
+	for _, n := range names {
+		if err := ss.c.Client().Recordings().DeleteStored(ctx, n); err != nil && !errors.Is(err, ari.ErrNotFound) {
+			return fmt.Errorf("voicemail %s: delete recording %s: %w", ss.box, n, err)
+		}
 	}
 	if err := ss.s.o.Messages.Delete(ctx, m.ID); err != nil {
 		return fmt.Errorf("voicemail %s: delete message: %w", ss.box, err)

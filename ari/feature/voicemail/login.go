@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"fmt"
+	"time"
 
 	"github.com/switchboard-pbx/switchboard/ari/core"
 	"github.com/switchboard-pbx/switchboard/ari/feature"
@@ -68,21 +69,36 @@ func (s *Service) login(ctx context.Context, env *feature.Env, req *feature.Requ
 		}
 		ext, lerr := env.Directory.Extension(ctx, box)
 		known := lerr == nil
-		if known && s.lock.locked(box, c.Now()) {
-			c.Trace(ctx, "voicemail-login", fmt.Sprintf("mailbox %s is locked", box))
-			return nil, s.sayGoodbye(ctx, c)
+		if known {
+			until, err := s.lock.LockedUntil(ctx, box, c.Now())
+			if err != nil {
+				return nil, fmt.Errorf("voicemail login %s: %w", box, err)
+			}
+			if !until.IsZero() {
+				c.Trace(ctx, "voicemail-login", fmt.Sprintf("mailbox %s is locked until %s", box, until.UTC().Format(time.RFC3339)))
+				return nil, s.sayGoodbye(ctx, c)
+			}
 		}
 		if known && ext.VoicemailPassword != "" &&
 			subtle.ConstantTimeCompare([]byte(pin), []byte(ext.VoicemailPassword)) == 1 {
-			s.lock.succeed(box)
+			if err := s.lock.LoginSucceeded(ctx, box); err != nil {
+				env.Logger(req, "voicemail").WarnContext(ctx, "voicemail failed log-ins not cleared", "mailbox", box, "err", err)
+			}
 			c.Trace(ctx, "voicemail-login", "mailbox "+box)
 			return ext, nil
 		}
 		c.Trace(ctx, "voicemail-login", fmt.Sprintf("wrong password for mailbox %q (attempt %d)", box, attempt))
-		if known && s.lock.fail(box, c.Now(), s.o.LockFailures, s.o.LockWindow, s.o.LockFor) {
-			env.Logger(req, "voicemail").WarnContext(ctx, "mailbox locked after repeated wrong passwords",
-				"mailbox", box, "for", s.o.LockFor)
-			return nil, s.sayGoodbye(ctx, c)
+		if known {
+			until, err := s.lock.LoginFailed(ctx, box, c.Now(), s.policy())
+			if err != nil {
+				return nil, fmt.Errorf("voicemail login %s: %w", box, err)
+			}
+			if !until.IsZero() {
+				c.Trace(ctx, "voicemail-login", fmt.Sprintf("mailbox %s locked until %s", box, until.UTC().Format(time.RFC3339)))
+				env.Logger(req, "voicemail").WarnContext(ctx, "mailbox locked after repeated wrong passwords",
+					"mailbox", box, "for", s.o.LockFor)
+				return nil, s.sayGoodbye(ctx, c)
+			}
 		}
 		if err := c.Play(ctx, c.Caller, incorrect); err != nil {
 			return nil, err

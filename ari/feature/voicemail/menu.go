@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
+	"time"
 
 	"github.com/switchboard-pbx/switchboard/ari/core"
 	"github.com/switchboard-pbx/switchboard/ari/feature"
@@ -34,6 +34,8 @@ type session struct {
 	// folder is the folder option 1 plays, chosen with option 2; "" (the
 	// start) plays the new messages, then the old ones.
 	folder string
+	// loc is the system's time zone, for the envelopes.
+	loc *time.Location
 }
 
 // menu runs Comedian Mail's main menu: 1 messages, 2 change folder,
@@ -41,7 +43,7 @@ type session struct {
 // message plays), 0 mailbox options, * help, # goodbye.
 func (s *Service) menu(ctx context.Context, env *feature.Env, req *feature.Request, ext *store.Extension) error {
 	ss := &session{s: s, env: env, c: req.Call, req: req, ext: ext, box: ext.Number,
-		log: env.Logger(req, "voicemail").With("mailbox", ext.Number)}
+		log: env.Logger(req, "voicemail").With("mailbox", ext.Number), loc: zone(ctx, env)}
 	key, err := ss.announce(ctx)
 	if err != nil {
 		return gone(err)
@@ -250,8 +252,10 @@ func (ss *session) listen(ctx context.Context) error {
 	}
 }
 
-// play plays message i of n with its envelope (who left it), a key stops
-// it and is returned, and files it as read.
+// play plays message i of n: "first/last message, message <i>", the
+// envelope (when it was received, who left it), then the recording, which
+// * rewinds and # fast-forwards; any other key stops it and is returned.
+// Hearing a message files it as read, as in Comedian Mail.
 func (ss *session) play(ctx context.Context, m *store.VoicemailMessage, i, n int) (string, error) {
 	media := []string{}
 	switch {
@@ -261,13 +265,11 @@ func (ss *session) play(ctx context.Context, m *store.VoicemailMessage, i, n int
 		media = append(media, "sound:vm-last")
 	}
 	media = append(media, "sound:vm-message", "number:"+strconv.Itoa(i+1))
-	if m.CallerNumber != "" {
-		media = append(media, "sound:vm-from", "digits:"+strings.TrimPrefix(m.CallerNumber, "+"))
-	} else {
-		media = append(media, "sound:vm-unknown-caller")
-	}
-	media = append(media, "recording:"+ss.s.recordingName(m))
+	media = append(media, envelope(m, ss.c.Now(), ss.loc)...)
 	key, err := ss.c.PlayInterruptible(ctx, ss.c.Caller, media...)
+	if err == nil && key == "" {
+		key, err = ss.playMessage(ctx, ss.s.messageMedia(m)...)
+	}
 	if m.Folder == store.FolderNew {
 		if ferr := ss.s.o.Messages.SetFolder(context.WithoutCancel(ctx), m.ID, store.FolderOld); ferr != nil {
 			return key, errors.Join(err, fmt.Errorf("voicemail %s: mark read: %w", ss.box, ferr))

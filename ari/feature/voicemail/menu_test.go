@@ -85,6 +85,10 @@ func TestRepeatedFailuresLockTheMailboxUntilTheLockTimeHasPassed(t *testing.T) {
 		r.dtmf(first, "sound:vm-password", i, "0000#")
 	}
 	r.WaitStateAdvancing(first, sim.CallEnded, 30*time.Second)
+	until, err := r.st.Voicemail.LockedUntil(r.Ctx(), "102", r.Clock.Now())
+	if err != nil || until.IsZero() {
+		t.Fatalf("the store holds no lock for 102 (%v): a restart would clear it", err)
+	}
 	locked := r.Dial(dev, "*61#")
 	r.dtmf(locked, "sound:vm-password", 1, "1234#")
 	r.WaitStateAdvancing(locked, sim.CallEnded, 30*time.Second)

@@ -19,11 +19,11 @@ const maxPassword = 16
 func (ss *session) options(ctx context.Context) error {
 	for silent := 0; silent < maxSilentTurns; {
 		prompt := []string{"sound:vm-options"}
-		temp, err := storedRecording(ctx, ss.c.Client(), greetingName(ss.box, greetTemp))
+		temp, err := findGreeting(ctx, ss.c.Client(), ss.box, greetTemp)
 		if err != nil {
 			return err
 		}
-		if temp {
+		if temp != "" {
 			prompt = append([]string{"sound:vm-tmpexists"}, prompt...)
 		}
 		key, err := ss.c.Collect(ctx, ss.c.Caller, oneKey(prompt...))
@@ -41,7 +41,7 @@ func (ss *session) options(ctx context.Context) error {
 		case "3":
 			err = ss.recordGreeting(ctx, greetName, "sound:vm-rec-name")
 		case "4":
-			err = ss.tempGreeting(ctx, temp)
+			err = ss.tempGreeting(ctx, temp != "")
 		case "5":
 			err = ss.changePassword(ctx)
 		case "*", "#":
@@ -95,9 +95,10 @@ func (ss *session) tempGreeting(ctx context.Context, exists bool) error {
 		case "1":
 			return ss.recordGreeting(ctx, greetTemp, "sound:vm-rec-temp")
 		case "2":
-			name := greetingName(ss.box, greetTemp)
-			if err := ss.c.Client().Recordings().DeleteStored(ctx, name); err != nil && !errors.Is(err, ari.ErrNotFound) {
-				return fmt.Errorf("voicemail %s: erase the temporary greeting: %w", ss.box, err)
+			for _, name := range []string{greetingName(ss.box, greetTemp), flatGreetingName(ss.box, greetTemp)} {
+				if err := ss.c.Client().Recordings().DeleteStored(ctx, name); err != nil && !errors.Is(err, ari.ErrNotFound) {
+					return fmt.Errorf("voicemail %s: erase the temporary greeting: %w", ss.box, err)
+				}
 			}
 			ss.c.Trace(ctx, "voicemail", "temporary greeting erased for "+ss.box)
 			ss.log.InfoContext(ctx, "voicemail temporary greeting erased")

@@ -60,6 +60,7 @@ func newRig(t *testing.T, tune func(*voicemail.Options)) *rig {
 		r.svc = svc
 		svc.Register(f.Router)
 		f.Env.Voicemail = svc
+		f.Env.Store = st // the system's settings: the time zone of the envelopes
 		for _, n := range numbers {
 			f.Dir.Ext(n).VoicemailEnabled = true
 		}

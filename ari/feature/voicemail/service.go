@@ -92,10 +92,13 @@ type Options struct {
 	MinMessage time.Duration
 	// LoginAttempts is how many passwords one call may try (3).
 	LoginAttempts int
-	// LockFailures failures within LockWindow (10 in 15 min) lock the
-	// mailbox for LockFor (15 min).
+	// LockFailures failures within LockWindow (10 in 15 min, counted from
+	// the first) lock the mailbox for LockFor (15 min).
 	LockFailures        int
 	LockWindow, LockFor time.Duration
+	// Lockouts keeps failed log-ins and locks (nil: Messages when it
+	// implements Lockouts, as the store does; else memory).
+	Lockouts Lockouts
 	// MinPassword is the shortest new password (4 digits).
 	MinPassword int
 	// Logger logs outside calls (slog.Default()).
@@ -107,7 +110,7 @@ type Options struct {
 type Service struct {
 	o        Options
 	log      *slog.Logger
-	lock     lockout
+	lock     Lockouts
 	mail     sync.WaitGroup
 	noMWI    atomic.Bool
 	sequence atomic.Uint64
@@ -150,8 +153,7 @@ func New(o Options) (*Service, error) {
 		return nil, fmt.Errorf("voicemail: process tag: %w", err)
 	}
 	s := &Service{o: o, log: o.Logger.With("feature", "voicemail"), tag: hex.EncodeToString(tag[:])}
-	s.lock.failures = map[string][]time.Time{}
-	s.lock.until = map[string]time.Time{}
+	s.lock = lockoutsFor(o)
 	return s, nil
 }
 
@@ -171,50 +173,4 @@ func (s *Service) Wait(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// lockout counts failed logins per mailbox on the call clock.
-type lockout struct {
-	mu       sync.Mutex
-	failures map[string][]time.Time
-	until    map[string]time.Time
-}
-
-// locked reports whether mailbox is locked at now.
-func (l *lockout) locked(mailbox string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	u, ok := l.until[mailbox]
-	if ok && now.Before(u) {
-		return true
-	}
-	delete(l.until, mailbox)
-	return false
-}
-
-// fail records a failure and reports whether the mailbox is now locked.
-func (l *lockout) fail(mailbox string, now time.Time, max int, window, lockFor time.Duration) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	kept := l.failures[mailbox][:0]
-	for _, t := range l.failures[mailbox] {
-		if now.Sub(t) < window {
-			kept = append(kept, t)
-		}
-	}
-	kept = append(kept, now)
-	l.failures[mailbox] = kept
-	if len(kept) >= max {
-		l.until[mailbox] = now.Add(lockFor)
-		delete(l.failures, mailbox)
-		return true
-	}
-	return false
-}
-
-// succeed clears a mailbox's failures.
-func (l *lockout) succeed(mailbox string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.failures, mailbox)
 }

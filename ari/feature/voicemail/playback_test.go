@@ -1,0 +1,60 @@
+package voicemail_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/integration/sim"
+)
+
+// messageTime plays 102's 8 s message, presses keys (one at a time, each
+// after clock time gap) once it starts, and reports how much clock time
+// passed from its start to the message menu after it.
+func (r *rig) messageTime(keys string, gap time.Duration) time.Duration {
+	r.T.Helper()
+	in := r.Dial(r.Device("102"), "*61#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.dtmf(in, "sound:vm-opts", 1, "1")
+	r.waitHeard(in, "recording:vm/102/msg-", 1, 30*time.Second)
+	start := r.Clock.Now()
+	for _, k := range keys {
+		r.Advance(gap)
+		if err := in.SendDTMF(string(k)); err != nil {
+			r.T.Fatal(err)
+		}
+		// Let the app move the playback before clock time goes on.
+		time.Sleep(50 * time.Millisecond)
+	}
+	r.waitHeard(in, "sound:vm-repeat", 1, 30*time.Second)
+	took := r.Clock.Now().Sub(start)
+	if count(in, "recording:vm/102/msg-") != 1 {
+		r.T.Errorf("the message restarted or stopped: %v", heard(in))
+	}
+	_ = in.Hangup()
+	r.WaitStateAdvancing(in, sim.CallEnded, 30*time.Second)
+	r.WaitIdle()
+	return took
+}
+
+func TestPoundFastForwardsAndStarRewindsTheMessageByThreeSeconds(t *testing.T) {
+	r := newRig(t, nil)
+	r.leaveMessage(8 * time.Second)
+	near := func(got, want time.Duration) bool {
+		return got >= want-150*time.Millisecond && got <= want+350*time.Millisecond
+	}
+	if got := r.messageTime("", 0); !near(got, 8*time.Second) {
+		t.Fatalf("the message played %s untouched, want 8 s", got)
+	}
+	if got := r.messageTime("#", time.Second); !near(got, 5*time.Second) {
+		t.Errorf("with # the message ended after %s, want 5 s (3 s skipped)", got)
+	}
+	if got := r.messageTime("#*", time.Second); !near(got, 8*time.Second) {
+		t.Errorf("with # then * the message ended after %s, want 8 s (forward and back)", got)
+	}
+	if got := r.messageTime("*", 2*time.Second); !near(got, 10*time.Second) {
+		t.Errorf("with * after 2 s the message ended after %s, want 10 s (back to its start)", got)
+	}
+	if got := r.messageTime("#", 6*time.Second); !near(got, 6*time.Second) {
+		t.Errorf("with # 2 s before its end the message ended after %s, want 6 s (at once)", got)
+	}
+}
