@@ -10,9 +10,9 @@ import (
 	"github.com/switchboard-pbx/switchboard/store"
 )
 
-// envelope is what Comedian Mail says about a message before it plays
-// (envelope=yes, its default) and on advanced option 3: when it was
-// received, in the system's time zone, and who left it.
+// envelope is what Comedian Mail says about a message on advanced option
+// 3: when it was received, in the system's time zone, and who left it.
+// Before each message it says only when (envelope=yes, saycid=no).
 func envelope(m *store.VoicemailMessage, now time.Time, loc *time.Location) []string {
 	return append(received(m.ReceivedAt, now, loc), from(m.CallerNumber)...)
 }

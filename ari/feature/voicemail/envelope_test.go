@@ -8,7 +8,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/integration/sim"
 )
 
-func TestEnvelopeSaysWhenAndWhoBeforeTheMessageAndAgainOnAdvancedThree(t *testing.T) {
+func TestMessageIsPrecededByWhenItCameAndAdvancedThreeAlsoSaysWho(t *testing.T) {
 	r := newRig(t, nil)
 	settings, err := r.st.Settings.Get(r.Ctx())
 	if err != nil {
@@ -35,7 +35,7 @@ func TestEnvelopeSaysWhenAndWhoBeforeTheMessageAndAgainOnAdvancedThree(t *testin
 	r.dtmf(in, "sound:vm-opts", 2, "#")
 	r.WaitStateAdvancing(in, sim.CallEnded, 60*time.Second)
 	env := []string{"sound:vm-received", "sound:digits/today", "sound:digits/at", hour}
-	before := append(append([]string{"sound:vm-message", "number:1"}, env...), "sound:vm-from", "digits:101", "recording:vm/102/msg-")
+	before := append(append([]string{"sound:vm-first", "sound:vm-message"}, env...), "recording:vm/102/msg-")
 	got := heard(in)
 	if !inOrderPrefix(got, before) {
 		t.Errorf("before the message heard %v, want in order %v", got, before)
@@ -46,6 +46,24 @@ func TestEnvelopeSaysWhenAndWhoBeforeTheMessageAndAgainOnAdvancedThree(t *testin
 	}
 	if n := count(in, "recording:vm/102/msg-"); n != 1 {
 		t.Errorf("the message played %d times, want once (3 replays the envelope only)", n)
+	}
+	if n := count(in, "sound:vm-from"); n != 1 {
+		t.Errorf("heard vm-from %d times, want once: on advanced 3 only (Comedian's saycid=no)", n)
+	}
+}
+
+func TestOneDuringTheEnvelopeSkipsToTheMessage(t *testing.T) {
+	r := newRig(t, nil)
+	r.leaveMessage(2 * time.Second)
+	in := r.Dial(r.Device("102"), "*61#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.dtmf(in, "sound:vm-opts", 1, "1")
+	r.dtmf(in, "sound:vm-received", 1, "1")
+	r.dtmf(in, "sound:vm-repeat", 1, "#")
+	r.dtmf(in, "sound:vm-opts", 2, "#")
+	r.WaitStateAdvancing(in, sim.CallEnded, 60*time.Second)
+	if count(in, "recording:vm/102/msg-") != 1 || count(in, "sound:digits/at") != 0 {
+		t.Errorf("heard %v: want the envelope cut at 1 and the message played", heard(in))
 	}
 }
 

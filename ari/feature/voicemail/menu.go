@@ -252,21 +252,26 @@ func (ss *session) listen(ctx context.Context) error {
 	}
 }
 
-// play plays message i of n: "first/last message, message <i>", the
-// envelope (when it was received, who left it), then the recording, which
-// * rewinds and # fast-forwards; any other key stops it and is returned.
-// Hearing a message files it as read, as in Comedian Mail.
+// play plays message i of n as Comedian Mail does (envelope=yes, saycid=no,
+// its defaults): "first message", "last message" or "message <i>", when it
+// was received, then the recording, which * rewinds and # fast-forwards.
+// 1 during the envelope skips to the recording; any other key stops the
+// playing and is returned. Hearing a message files it as read.
 func (ss *session) play(ctx context.Context, m *store.VoicemailMessage, i, n int) (string, error) {
 	media := []string{}
 	switch {
 	case i == 0:
-		media = append(media, "sound:vm-first")
+		media = append(media, "sound:vm-first", "sound:vm-message")
 	case i == n-1:
-		media = append(media, "sound:vm-last")
+		media = append(media, "sound:vm-last", "sound:vm-message")
+	default:
+		media = append(media, "sound:vm-message", "number:"+strconv.Itoa(i+1))
 	}
-	media = append(media, "sound:vm-message", "number:"+strconv.Itoa(i+1))
-	media = append(media, envelope(m, ss.c.Now(), ss.loc)...)
+	media = append(media, received(m.ReceivedAt, ss.c.Now(), ss.loc)...)
 	key, err := ss.c.PlayInterruptible(ctx, ss.c.Caller, media...)
+	if key == "1" {
+		key = ""
+	}
 	if err == nil && key == "" {
 		key, err = ss.playMessage(ctx, ss.s.messageMedia(m)...)
 	}

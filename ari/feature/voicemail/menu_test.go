@@ -213,7 +213,7 @@ func TestMessagesPlayOldestFirstWithNextPreviousAndSave(t *testing.T) {
 	if want := []string{older, newer, older, older, newer}; strings.Join(played, " ") != strings.Join(want, " ") {
 		t.Errorf("played %v, want %v", played, want)
 	}
-	if !inOrder(heard(in), []string{"sound:vm-first", "sound:vm-message", "number:1", "sound:vm-from", "digits:101", older}) {
+	if !inOrder(heard(in), []string{"sound:vm-first", "sound:vm-message", "sound:vm-received", "sound:digits/today", older, "sound:vm-last", "sound:vm-message", "sound:vm-received", newer}) {
 		t.Errorf("no envelope before the first message: %v", heard(in))
 	}
 	if n, o := r.mwi("102"); n != 0 || o != 2 {

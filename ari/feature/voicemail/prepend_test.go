@@ -67,7 +67,7 @@ func TestForwardWithPrependPlaysTheIntroductionBeforeTheMessage(t *testing.T) {
 	r.dtmf(listen, "sound:vm-repeat", 1, "7")
 	r.dtmf(listen, "sound:vm-opts", 2, "#")
 	r.WaitStateAdvancing(listen, sim.CallEnded, 60*time.Second)
-	if !inOrder(heard(listen), []string{"sound:vm-from", "digits:101", intro, msg, "sound:vm-repeat"}) {
+	if !inOrder(heard(listen), []string{"sound:vm-received", intro, msg, "sound:vm-repeat"}) {
 		t.Errorf("103 heard %v, want the introduction then the message", heard(listen))
 	}
 	for _, p := range []string{cp.FilePath, cp.IntroPath} {
