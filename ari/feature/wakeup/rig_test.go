@@ -266,24 +266,57 @@ func (r *rig) eventually(what string, cond func() bool) {
 	}
 }
 
-// rings waits (real time, at most 5 s; the clock stands still) until the
-// device rings and returns the ringing call. From the scheduler's timer to
-// the phone is a chain of requests and events (anchor, StasisStart, busy
-// check, contacts, legs) that takes no clock time but, under -race on a
-// loaded machine, many milliseconds: a fixed clock step before looking
-// would make the test depend on the machine's speed.
+// rings waits (real time, at most 5 s) until the device rings and returns
+// the ringing call. From the scheduler's timer to the phone is a chain of
+// requests and events (anchor, StasisStart, busy check, contacts, legs)
+// that takes no clock time but, under -race on a loaded machine, many
+// milliseconds; and a previous attempt's watcher may have armed its poll
+// timer only after the test moved the clock, holding the wakeup "in
+// flight" until clock time passes again. So while nothing rings, the clock
+// creeps on in quarter-second steps (at most 10 s of clock time in all,
+// far below any ring timeout): the test does not depend on the machine's
+// speed either way.
 func (r *rig) rings(d *sim.Device) *sim.Call {
 	r.T.Helper()
-	r.eventually(d.Endpoint()+"/"+d.Name()+" rings", func() bool { return d.Ringing() != nil })
+	r.creeping(d.Endpoint()+"/"+d.Name()+" rings", 10*time.Second, func() bool { return d.Ringing() != nil })
 	return d.Ringing()
+}
+
+// creeping waits (real time, at most 5 s) until cond holds, letting the
+// clock creep on in quarter-second steps while it does not, by at most
+// maxClock in all: for waits on a chain of goroutines some of which arm
+// clock timers (see rings).
+func (r *rig) creeping(what string, maxClock time.Duration, cond func() bool) {
+	r.T.Helper()
+	crept := time.Duration(0)
+	r.eventually(what, func() bool {
+		if cond() {
+			return true
+		}
+		if crept < maxClock {
+			time.Sleep(20 * time.Millisecond)
+			if !cond() {
+				r.Clock.Advance(250 * time.Millisecond)
+				crept += 250 * time.Millisecond
+			}
+		}
+		return false
+	})
 }
 
 // idle waits until nothing is left in the simulator and no call runs. A
 // wakeup attempt's anchor is a Local pair whose second half lingers a moment
-// of clock time after the first is hung up (as in Asterisk's traces), so the
-// clock moves on a second first.
+// of clock time after the first is hung up (as in Asterisk's traces), and
+// that hang-up may come after the test's last clock step on a loaded
+// machine, so the clock moves on in half-second steps until all is gone.
 func (r *rig) idle() {
 	r.T.Helper()
-	r.Advance(time.Second)
-	r.WaitIdle()
+	ctx := context.Background()
+	r.eventually("idle: no channel, bridge or call left", func() bool {
+		r.Clock.Advance(500 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
+		cs, err1 := r.Client.Channels().List(ctx)
+		bs, err2 := r.Client.Bridges().List(ctx)
+		return err1 == nil && err2 == nil && len(cs) == 0 && len(bs) == 0 && r.Engine.Active() == 0
+	})
 }
