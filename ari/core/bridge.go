@@ -46,6 +46,9 @@ type JoinOptions struct {
 	Mute bool
 	// Role is the bridge role ("" for none).
 	Role string
+	// QuietIdentity joins without telling the other members the leg's
+	// identity (no connected-line update: see connected.go).
+	QuietIdentity bool
 }
 
 // Join adds legs to a bridge.
@@ -58,7 +61,7 @@ func (c *Call) Join(ctx context.Context, b *Bridge, o JoinOptions, legs ...*Leg)
 		ids = append(ids, l.ID)
 	}
 	err := c.Client().Bridges().AddChannel(ctx, b.ID, ari.BridgeAddChannelParams{Channel: ids,
-		AbsorbDTMF: o.AbsorbDTMF, Mute: o.Mute, Role: o.Role})
+		AbsorbDTMF: o.AbsorbDTMF, Mute: o.Mute, Role: o.Role, InhibitConnectedLineUpdates: o.QuietIdentity})
 	if err != nil {
 		if isGone(err) {
 			return c.legErrOr(nil, ErrLegGone)
@@ -69,16 +72,23 @@ func (c *Call) Join(ctx context.Context, b *Bridge, o JoinOptions, legs ...*Leg)
 }
 
 // Connect answers the caller and bridges it with leg l in a new call bridge;
-// both join with absorbDTMF so that in-call codes do not leak.
+// both join with absorbDTMF so that in-call codes do not leak. A caller not
+// answered yet is shown l's identity with the answer, as app_dial does,
+// and the bridge then sends no connected-line update to either phone (the
+// callee has the caller's identity from its INVITE): no re-INVITEs.
 func (c *Call) Connect(ctx context.Context, l *Leg) (*Bridge, error) {
 	b, err := c.NewBridge(ctx, "")
 	if err != nil {
 		return nil, err
 	}
+	shown, err := c.showConnected(ctx, l)
+	if err != nil {
+		return b, err
+	}
 	if err := c.Answer(ctx); err != nil {
 		return b, err
 	}
-	if err := c.Join(ctx, b, JoinOptions{AbsorbDTMF: true}, c.Caller, l); err != nil {
+	if err := c.Join(ctx, b, JoinOptions{AbsorbDTMF: true, QuietIdentity: shown}, c.Caller, l); err != nil {
 		return b, err
 	}
 	c.SetState(ctx, StateTalking, "connected to "+l.Target)

@@ -178,6 +178,17 @@ func (d *sipDevice) callerID() string {
 	return ""
 }
 
+func (d *sipDevice) connected() (name, number string) {
+	if c := d.call(); c != nil {
+		return c.Connected()
+	}
+	return "", ""
+}
+
+// identityUpdates is not known: the SIP phones do not report the re-INVITEs
+// and UPDATEs they answer (integration/bench counts them on the wire).
+func (d *sipDevice) identityUpdates() (int, bool) { return 0, false }
+
 func (d *sipDevice) callerName() string {
 	if c := d.call(); c != nil {
 		return c.CallerName()

@@ -116,6 +116,20 @@ func (d *simDevice) callerID() string {
 	return num
 }
 
+func (d *simDevice) connected() (name, number string) {
+	if c := d.call(); c != nil {
+		return c.AnsweredAs()
+	}
+	return "", ""
+}
+
+func (d *simDevice) identityUpdates() (int, bool) {
+	if c := d.call(); c != nil {
+		return c.IdentityUpdates(), true
+	}
+	return 0, true
+}
+
 func (d *simDevice) callerName() string {
 	c := d.call()
 	if c == nil {

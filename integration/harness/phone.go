@@ -33,6 +33,12 @@ type device interface {
 	callerID() string
 	// callerName reports the name shown for the current incoming call.
 	callerName() string
+	// connected reports the far party the device shows for its current
+	// outgoing call (what Asterisk sent as connected line; empty if none).
+	connected() (name, number string)
+	// identityUpdates counts the connected-line updates (re-INVITEs,
+	// UPDATEs) the device was sent once its call was up, if it can tell.
+	identityUpdates() (n int, known bool)
 	// answer and reject act on a ringing incoming call (reject with a SIP status).
 	answer(ctx context.Context) error
 	reject(ctx context.Context, status int) error
@@ -187,6 +193,15 @@ func (p *Phone) CallerID() string { return p.dev.callerID() }
 
 // CallerName reports the name the ringing (or current) call shows.
 func (p *Phone) CallerName() string { return p.dev.callerName() }
+
+// Connected reports the far party the phone was told with the answer to
+// the call it placed (P-Asserted-Identity in the 200 OK).
+func (p *Phone) Connected() (name, number string) { return p.dev.connected() }
+
+// IdentityUpdates counts the connected-line updates (re-INVITEs or UPDATEs
+// on a SIP phone) the phone was sent while its call was up; known is false
+// where the device cannot tell (the SIP phones of mode b).
+func (p *Phone) IdentityUpdates() (n int, known bool) { return p.dev.identityUpdates() }
 
 // Answer answers the ringing call and waits until it is up.
 func (p *Phone) Answer() {

@@ -161,10 +161,17 @@ func (s *Server) addToBridgeLocked(b *bridge, c *channel, opts memberOpts, after
 		}
 		for _, pair := range [][2]*channel{{z, a}, {a, z}} {
 			me, peer := pair[0], pair[1]
-			if !opts.inhibitCL() && peer.caller.Number != "" && me.connected != peer.caller {
+			// Asterisk's bridge_reconfigured_connected_line_update: each
+			// is told the other's caller id (sent to the phone unless equal
+			// to what it was last told: indicateConnectedLocked).
+			if opts.inhibitCL() || peer.caller.Number == "" {
+				continue
+			}
+			if me.connected != peer.caller {
 				me.connected = peer.caller
 				s.chanEvent(me, "ChannelConnectedLine", nil)
 			}
+			s.indicateConnectedLocked(me)
 		}
 	}
 	b.lastNative = b.native()

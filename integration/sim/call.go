@@ -39,6 +39,8 @@ type Call struct {
 	autoAnswerHdr bool
 	autoAnswered  bool
 	held          bool
+	answeredAs    callerIDJSON // the connected line when the call was answered (in the 200 OK)
+	idUpdates     int          // connected-line changes sent once up (re-INVITEs/UPDATEs)
 	heard         []Heard
 	dtmf          []string
 }
@@ -79,6 +81,23 @@ func (c *Call) ConnectedLine() (name, number string) {
 		return c.callerID.Name, c.callerID.Number
 	}
 	return c.ch.connected.Name, c.ch.connected.Number
+}
+
+// AnsweredAs is the far party the device was told with the answer to its
+// call (the connected line when the channel went up: the 200 OK's
+// P-Asserted-Identity); empty before.
+func (c *Call) AnsweredAs() (name, number string) {
+	c.d.s.mu.Lock()
+	defer c.d.s.mu.Unlock()
+	return c.answeredAs.Name, c.answeredAs.Number
+}
+
+// IdentityUpdates counts the connected-line changes the device was sent
+// while the call was up: each a re-INVITE or UPDATE on a real phone.
+func (c *Call) IdentityUpdates() int {
+	c.d.s.mu.Lock()
+	defer c.d.s.mu.Unlock()
+	return c.idUpdates
 }
 
 // AutoAnswered reports whether the device answered on its own because the

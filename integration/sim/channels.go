@@ -36,6 +36,7 @@ type channel struct {
 	kind                 chanKind
 	state                string
 	caller, connected    callerIDJSON
+	indicated            callerIDJSON // the connected line last sent to the device (Asterisk drops equal updates)
 	accountcode          string
 	context, exten       string
 	priority             int
@@ -163,6 +164,21 @@ func (s *Server) chanEvent(c *channel, typ string, fields map[string]any) {
 	s.emitLocked(ev{typ: typ, fields: fields, ch: c})
 }
 
+// indicateConnectedLocked sends c's connected line to its device, as
+// Asterisk's indicate_connected_line does: an update equal to the one last
+// indicated is dropped, and one sent while the call is up is a re-INVITE or
+// UPDATE on a real phone. (ChannelConnectedLine events follow changes of
+// the channel's connected line, indicated or not.)
+func (s *Server) indicateConnectedLocked(c *channel) {
+	if c.indicated == c.connected {
+		return
+	}
+	c.indicated = c.connected
+	if c.state == StateUp && c.call != nil {
+		c.call.idUpdates++
+	}
+}
+
 func (s *Server) setVarLocked(c *channel, name, value string) {
 	c.vars[name] = value
 	s.chanEvent(c, "ChannelVarset", map[string]any{"variable": name, "value": value})
@@ -175,6 +191,9 @@ func (s *Server) setStateLocked(c *channel, state string) {
 	c.state = state
 	if state == StateUp {
 		c.everUp = true
+		if c.call != nil {
+			c.call.answeredAs = c.connected
+		}
 	}
 	s.chanEvent(c, "ChannelStateChange", nil)
 	s.deviceStateChangedLocked(c.ep)

@@ -174,8 +174,15 @@ func (s *Server) routeChannels(mux *http.ServeMux) {
 		if p.get("report_events") == "true" {
 			c.reportVars[name] = true
 		}
+		before := c.connected
 		s.applyVariablesLocked(c, map[string]string{name: p.get("value")})
 		s.setVarLocked(c, name, p.get("value"))
+		if c.connected != before {
+			s.chanEvent(c, "ChannelConnectedLine", nil)
+		}
+		if indicatesConnected(name) {
+			s.indicateConnectedLocked(c)
+		}
 		noContent(w)
 	}))
 	snoop := func(w http.ResponseWriter, c *channel, p params) {
@@ -297,4 +304,18 @@ func (s *Server) channelVarLocked(c *channel, name string) (string, bool) {
 		v, ok = s.globals[name]
 	}
 	return v, ok
+}
+
+// indicatesConnected reports whether setting variable name is a
+// CONNECTEDLINE() write that Asterisk indicates to the device: every one
+// but those with the i (inhibit) option.
+func indicatesConnected(name string) bool {
+	lk := strings.ToLower(name)
+	args, ok := strings.CutPrefix(lk, "connectedline(")
+	if !ok {
+		return false
+	}
+	args = strings.TrimSuffix(args, ")")
+	_, opts, _ := strings.Cut(args, ",")
+	return !strings.Contains(opts, "i")
 }

@@ -50,6 +50,11 @@ func (s *Server) newPJSIPChannelLocked(id string, kind chanKind, ep *endpoint, d
 	ep.attach(c)
 	c.dev = dev
 	c.dialString = dialString
+	if ep.callerSet {
+		// an outgoing PJSIP session's identity is the endpoint's callerid
+		// (ast_sip_session_create_outgoing copies endpoint->id.self)
+		c.caller = callerIDJSON{Name: ep.callerName, Number: ep.callerNumber}
+	}
 	s.channelCreatedLocked(c)
 	return c
 }
@@ -250,6 +255,8 @@ func (s *Server) applyVariablesLocked(c *channel, vars map[string]string) {
 				c.answerHdr = true
 			}
 			c.vars[k] = v
+		case lk == "connectedline(all)":
+			c.connected.Name, c.connected.Number = parseCallerID(v)
 		case strings.HasPrefix(lk, "connectedline(num"):
 			c.connected.Number = v
 		case strings.HasPrefix(lk, "connectedline(name"):

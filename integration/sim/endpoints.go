@@ -13,6 +13,7 @@ type endpoint struct {
 	password     string
 	callerName   string
 	callerNumber string
+	callerSet    bool   // callerid configured: outbound channels carry it as their caller
 	lastState    string // last reported online/offline
 	lastDevState string
 	chans        map[*channel]struct{} // live channels on the endpoint
@@ -77,7 +78,7 @@ func (s *Server) syncEndpointLocked(id string) {
 	}
 	ep.context = defaultContext(id)
 	ep.callerNumber = strings.TrimSuffix(id, "-web")
-	ep.callerName = ""
+	ep.callerName, ep.callerSet = "", false
 	auth := ""
 	for _, f := range fields {
 		switch f.Attribute {
@@ -85,6 +86,7 @@ func (s *Server) syncEndpointLocked(id string) {
 			ep.context = f.Value
 		case "callerid":
 			ep.callerName, ep.callerNumber = parseCallerID(f.Value)
+			ep.callerSet = true
 		case "auth", "outbound_auth":
 			if f.Attribute == "auth" {
 				auth = f.Value

@@ -103,6 +103,7 @@ type Call struct {
 	state        State
 	end          Ending
 	autoAnswered bool
+	shown        [2]string // name, number: the connected party an outgoing call's responses named
 	changed      chan struct{}
 	media        *mediaIO
 }
@@ -279,6 +280,7 @@ func (c *Call) runOutgoing(number string) {
 		return
 	}
 	onResponse := func(res *sip.Response) error {
+		c.noteIdentity(res)
 		if res.StatusCode == 180 || res.StatusCode == 183 {
 			c.setState(Ringing)
 		}
@@ -309,6 +311,9 @@ func (c *Call) runOutgoing(number string) {
 	if err != nil {
 		c.failOutgoing(err)
 		return
+	}
+	if c.cli.InviteResponse != nil {
+		c.noteIdentity(c.cli.InviteResponse)
 	}
 	if err := c.cli.Ack(ctx); err != nil {
 		c.p.log.Warn("ack failed", "error", err)
@@ -446,4 +451,34 @@ func autoAnswerRequested(req *sip.Request) bool {
 		}
 	}
 	return false
+}
+
+// noteIdentity keeps the connected party a provisional or final response to
+// the call's INVITE names in P-Asserted-Identity (as Asterisk sends it with
+// send_pai): what a phone's display shows for the far end.
+func (c *Call) noteIdentity(res *sip.Response) {
+	if res.StatusCode < 180 || res.StatusCode >= 300 {
+		return
+	}
+	h := res.GetHeader("p-asserted-identity")
+	if h == nil {
+		return
+	}
+	var uri sip.Uri
+	name, err := sip.ParseAddressValue(h.Value(), &uri, nil)
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	c.shown = [2]string{name, uri.User}
+	c.mu.Unlock()
+}
+
+// Connected reports the far party an outgoing call's phone shows: the name
+// and number of the last P-Asserted-Identity in a 18x or 2xx response to
+// its INVITE (empty before one came).
+func (c *Call) Connected() (name, number string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.shown[0], c.shown[1]
 }
