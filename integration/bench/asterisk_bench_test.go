@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -40,7 +41,7 @@ var errSIPp = errors.New("bench: sipp")
 
 // SIPp load through the real Asterisk and the app.
 const (
-	sippRate     = 70 // calls per second
+	sippRate     = 70 // calls per second (SWITCHBOARD_BENCH_RATE overrides, for diagnosis)
 	sippSeconds  = 10
 	sippHoldMS   = 500 // the caller's pause between ACK and BYE
 	sippCaller   = "200"
@@ -151,6 +152,11 @@ func sippRun(b *testing.B, mode sippMode) (meanMS float64, ok, failed int) {
 	if err := os.WriteFile(filepath.Join(dir, "callees.csv"), []byte(callees), 0o600); err != nil {
 		b.Fatal(err)
 	}
+	rate := sippRate
+	if v, err := strconv.Atoi(os.Getenv("SWITCHBOARD_BENCH_RATE")); err == nil && v > 0 {
+		rate = v
+		b.Logf("SIPp rate for this run: %d calls/s", rate)
+	}
 	asterisk := net.JoinHostPort(p.SIPBindAddr, strconv.Itoa(p.SIPUDPPort))
 	calleePort := freeUDPPort(b)
 	callee := sipp(ctx, dir, "-sf", testdata("callee.xml"), "-trace_err", "-trace_msg", "-i", "127.0.0.1", "-p", strconv.Itoa(calleePort), asterisk)
@@ -168,20 +174,21 @@ func sippRun(b *testing.B, mode sippMode) (meanMS float64, ok, failed int) {
 	b.ResetTimer()
 	caller := sipp(ctx, dir, "-sf", testdata("caller.xml"), "-inf", "callees.csv", "-i", "127.0.0.1", "-p", strconv.Itoa(freeUDPPort(b)),
 		"-au", sippCaller, "-ap", sippPassword+sippCaller, "-key", "caller", sippCaller,
-		"-r", strconv.Itoa(sippRate), "-m", strconv.Itoa(sippRate*sippSeconds), "-l", strconv.Itoa(4*sippRate),
+		"-r", strconv.Itoa(rate), "-m", strconv.Itoa(rate*sippSeconds), "-l", strconv.Itoa(4*rate),
 		"-trace_rtt", "-rtt_freq", "1", "-trace_stat", "-stf", filepath.Join(dir, "stat.csv"), "-fd", "1",
 		"-trace_err", "-timeout", "60s", "-timeout_error", asterisk)
 	out, runErr := caller.CombinedOutput()
 	b.StopTimer()
 	invites, rings := sniffer.close()
-	cpu.report(b, sippRate*sippSeconds)
+	sniffer.logKinds(b, rate*sippSeconds)
+	cpu.report(b, rate*sippSeconds)
 	b.Logf("load average before the run %s, after %s", load, loadAvg())
 	if wire := wireINV180(invites, rings); len(wire) > 0 {
 		b.Logf("INVITE→180 on the wire (Asterisk's own, %d calls), mean / p50 / p99 ms: %s", len(wire), stats(wire))
 		b.ReportMetric(avg(wire), "wire-inv180-ms")
 	}
 	if mode == throughApp {
-		spy.report(b, sippRate*sippSeconds, invites, rings)
+		spy.report(b, rate*sippSeconds, invites, rings)
 	}
 	meanMS, n, err := meanRTT(dir)
 	if err != nil {
@@ -780,6 +787,7 @@ type sipSniffer struct {
 	mu      sync.Mutex
 	invites map[string]time.Time
 	rings   map[string]time.Time
+	kinds   map[string]int // SIP messages by direction and kind (see kind)
 }
 
 func sniffSIP(tb testing.TB, port int) *sipSniffer {
@@ -814,7 +822,7 @@ func sniffSIP(tb testing.TB, port int) *sipSniffer {
 		}
 	}
 	s := &sipSniffer{fd: fd, port: port, stop: make(chan struct{}), done: make(chan struct{}),
-		invites: map[string]time.Time{}, rings: map[string]time.Time{}}
+		invites: map[string]time.Time{}, rings: map[string]time.Time{}, kinds: map[string]int{}}
 	go s.run()
 	return s
 }
@@ -860,6 +868,15 @@ func (s *sipSniffer) packet(frame []byte, at time.Time) {
 		return
 	}
 	src, dst, sip := int(binary.BigEndian.Uint16(udp)), int(binary.BigEndian.Uint16(udp[2:])), udp[8:]
+	if k := kind(sip); k != "" {
+		dir := "to Asterisk"
+		if src == s.port {
+			dir = "from Asterisk"
+		}
+		s.mu.Lock()
+		s.kinds[dir+" "+k]++
+		s.mu.Unlock()
+	}
 	var into map[string]time.Time
 	switch {
 	case dst == s.port && bytes.HasPrefix(sip, []byte("INVITE ")) && bytes.Contains(sip, []byte("\nAuthorization:")):
@@ -879,6 +896,43 @@ func (s *sipSniffer) packet(frame []byte, at time.Time) {
 	if _, seen := into[string(id)]; !seen {
 		into[string(id)] = at
 	}
+}
+
+// kind names a SIP message: its method, or its status code and the method
+// of its CSeq ("INVITE", "200 INVITE"); "" for what is not SIP.
+func kind(sip []byte) string {
+	line, _, _ := bytes.Cut(sip, []byte("\r\n"))
+	if status, ok := bytes.CutPrefix(line, []byte("SIP/2.0 ")); ok {
+		code, _, _ := bytes.Cut(status, []byte(" "))
+		_, rest, ok := bytes.Cut(sip, []byte("\nCSeq: "))
+		if !ok {
+			return string(code)
+		}
+		cseq, _, _ := bytes.Cut(rest, []byte("\r\n"))
+		_, method, _ := bytes.Cut(cseq, []byte(" "))
+		return string(code) + " " + string(method)
+	}
+	method, _, ok := bytes.Cut(line, []byte(" "))
+	if !ok || !bytes.HasSuffix(line, []byte("SIP/2.0")) {
+		return ""
+	}
+	return string(method)
+}
+
+// logKinds logs the SIP messages the sniffer saw per call, by direction and
+// kind: re-INVITEs and UPDATEs (connected line) show here.
+func (s *sipSniffer) logKinds(tb testing.TB, calls int) {
+	if s == nil || calls == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	keys := slices.Sorted(maps.Keys(s.kinds))
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %.2f", k, float64(s.kinds[k])/float64(calls)))
+	}
+	tb.Logf("SIP messages per call on Asterisk's port: %s", strings.Join(parts, "; "))
 }
 
 // close stops the sniffer and returns what it saw, by Call-ID.
