@@ -1,7 +1,8 @@
 // Package records writes one call detail record per call (SYS-CALLFLOW,
 // P-CDR, X-TRACE) as the call progresses: the record is opened once the call
-// is routed, its legs and route decisions are added as they happen, and it
-// is closed when the call ends. A crash leaves an open record, which
+// is routed (an inbound call's once its callee is rung, so that the record
+// names the caller as the callee saw it), its legs and route decisions are
+// added as they happen, and it is closed when the call ends. A crash leaves an open record, which
 // store.CallRepo.CloseDangling closes on the next start.
 //
 // Changes leave the call's goroutine at once: one writer goroutine applies
