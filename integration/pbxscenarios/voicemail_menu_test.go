@@ -29,6 +29,8 @@ func TestMailboxMenusMoveBetweenMessagesForwardDeleteAndSaveToAFolder(t *testing
 		b.SendDTMF("8")
 		b.Hears("vm-extension")
 		b.SendDTMF("103#")
+		b.Hears("vm-forwardoptions") // 1 prepend, 2 without
+		b.SendDTMF("2")
 		b.Hears("vm-msgforwarded")
 		w.lamp("103", 1, 0)
 		b.Hears("vm-repeat") // keys count only while a menu waits for one
