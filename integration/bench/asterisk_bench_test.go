@@ -698,8 +698,8 @@ func (s *sippSpy) report(b *testing.B, calls int, invites, rings map[string]time
 		ops = append(ops, fmt.Sprintf("%s: %d, mean %.1f ms, max %.0f ms", op, t.n, millis(t.sum)/float64(t.n), millis(t.max)))
 	}
 	slices.Sort(ops)
-	b.Logf("REST requests during the run (pool wait included; %d connections used, at most %d requests under way):\n%s",
-		len(s.conns), s.maxInflight, strings.Join(ops, "\n"))
+	b.Logf("REST requests during the run (pool wait included; %d connections used, at most %d requests under way): %s",
+		len(s.conns), s.maxInflight, strings.Join(ops, "; "))
 }
 
 // asteriskTime is ARI's timestamp layout.
