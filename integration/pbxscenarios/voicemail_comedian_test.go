@@ -11,6 +11,14 @@ import (
 	"github.com/switchboard-pbx/switchboard/store"
 )
 
+// hearsMessage waits until p hears a message's tone of freq Hz: the
+// envelope before it ("first message, received today at …") can take
+// longer than one wait on Asterisk, so the wait starts 3 s in.
+func hearsMessage(w *world, p *harness.Phone, freq float64) {
+	w.Wait(3 * time.Second)
+	p.HearsTone(freq)
+}
+
 // Before a message Comedian Mail says when it came (envelope=yes) but not
 // who left it (saycid=no); advanced option 3 says both again.
 func TestMessageEnvelopeIsSaidBeforeItAndOnAdvancedThree(t *testing.T) {
@@ -43,7 +51,7 @@ func TestForwardWithAnIntroductionPlaysItBeforeTheMessage(t *testing.T) {
 		w.leaveMessage(a, "102", 1000, 3*time.Second, 1)
 		login(b, "4711")
 		b.SendDTMF("1")
-		b.HearsTone(1000)
+		hearsMessage(w, b, 1000)
 		b.SendDTMF("8")
 		b.Hears("vm-extension")
 		b.SendDTMF("103#")
@@ -65,8 +73,8 @@ func TestForwardWithAnIntroductionPlaysItBeforeTheMessage(t *testing.T) {
 
 		login(c, "5822")
 		c.SendDTMF("1")
-		c.HearsTone(700)  // the introduction,
-		c.HearsTone(1000) // then the message
+		hearsMessage(w, c, 700) // the introduction,
+		c.HearsTone(1000)       // then the message
 		c.Hangup()
 		w.idle()
 	})
@@ -83,7 +91,7 @@ func TestPoundDuringAMessageSkipsThreeSecondsForward(t *testing.T) {
 		timed := func(keys string) time.Duration {
 			login(b, "4711")
 			b.SendDTMF("1")
-			b.HearsTone(1000)
+			hearsMessage(w, b, 1000)
 			start := w.Clock().Now()
 			if keys != "" {
 				b.SendDTMF(keys)

@@ -21,11 +21,11 @@ func TestMailboxMenusMoveBetweenMessagesForwardDeleteAndSaveToAFolder(t *testing
 
 		login(b, "4711")
 		b.SendDTMF("1")
-		b.HearsTone(1000) // the older message first
+		hearsMessage(w, b, 1000) // the older message first
 		b.SendDTMF("6")
-		b.HearsTone(600)
+		hearsMessage(w, b, 600)
 		b.SendDTMF("4")
-		b.HearsTone(1000)
+		hearsMessage(w, b, 1000)
 		b.SendDTMF("8")
 		b.Hears("vm-extension")
 		b.SendDTMF("103#")
@@ -36,7 +36,7 @@ func TestMailboxMenusMoveBetweenMessagesForwardDeleteAndSaveToAFolder(t *testing
 		b.Hears("vm-repeat") // keys count only while a menu waits for one
 		b.SendDTMF("7")
 		b.Hears("vm-deleted")
-		b.HearsTone(600) // the next one plays
+		hearsMessage(w, b, 600) // the next one plays
 		b.SendDTMF("9")
 		b.Hears("vm-savefolder")
 		b.SendDTMF("2") // Work
@@ -48,7 +48,7 @@ func TestMailboxMenusMoveBetweenMessagesForwardDeleteAndSaveToAFolder(t *testing
 		b.SendDTMF("2")
 		b.Hears("vm-onefor") // "press 1 for Work messages"
 		b.SendDTMF("1")
-		b.HearsTone(600)
+		hearsMessage(w, b, 600)
 		b.Hangup()
 		w.lamp("102", 0, 0) // Work is not counted
 
@@ -68,7 +68,7 @@ func TestMailboxMenusMoveBetweenMessagesForwardDeleteAndSaveToAFolder(t *testing
 
 		login(c, "5822")
 		c.SendDTMF("1")
-		c.HearsTone(1000) // the forwarded copy plays in 103's mailbox
+		hearsMessage(w, c, 1000) // the forwarded copy plays in 103's mailbox
 		c.Hangup()
 		w.lamp("103", 0, 1)
 		w.idle()
@@ -84,7 +84,7 @@ func TestReplyToAVoicemailLandsInTheSendersMailbox(t *testing.T) {
 		w.leaveMessage(a, "102", 1000, 3*time.Second, 1)
 		login(b, "4711")
 		b.SendDTMF("1")
-		b.HearsTone(1000)
+		hearsMessage(w, b, 1000)
 		b.SendDTMF("3")
 		b.Hears("vm-toreply")
 		b.SendDTMF("1")
@@ -102,7 +102,7 @@ func TestReplyToAVoicemailLandsInTheSendersMailbox(t *testing.T) {
 		}
 		login(a, "1357")
 		a.SendDTMF("1")
-		a.HearsTone(700)
+		hearsMessage(w, a, 700)
 		a.Hangup()
 		w.idle()
 	})
