@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-pbx/switchboard/ari"
 	"github.com/switchboard-pbx/switchboard/integration/harness"
+	"github.com/switchboard-pbx/switchboard/internal/clock"
 	"github.com/switchboard-pbx/switchboard/store"
 )
 
@@ -173,7 +174,7 @@ func TestMailboxLockSurvivesARestartAndEndsAfterTheLockTime(t *testing.T) {
 			if mode != harness.ModeSim {
 				return // the lock time passing is shown on the simulator's clock
 			}
-			h.Wait(15 * time.Minute)
+			h.Clock().(*clock.Fake).Advance(15 * time.Minute)
 			tryMailbox(a, "4711")
 			a.Hears("vm-youhave")
 			a.Hangup()
