@@ -22,8 +22,9 @@ const playbackGrace = 500 * time.Millisecond
 
 // Play plays media (sound:…, digits:…, tone:…, one playback) to a leg and
 // waits until it finished. It returns ErrCallerGone when the caller hung up
-// and ErrLegGone when l (another leg) did, also when the hang-up cut the
-// playback; ErrPlaybackFailed (wrapped) when the leg is there but the media
+// (also when l is the caller and Asterisk had forgotten it before its
+// hang-up's events arrived) and ErrLegGone when l (another leg) did, also
+// when the hang-up cut the playback; ErrPlaybackFailed (wrapped) when the leg is there but the media
 // could not be played.
 func (c *Call) Play(ctx context.Context, l *Leg, media ...string) error {
 	_, err := c.play(ctx, l, media, nil)
@@ -48,7 +49,7 @@ func (c *Call) play(ctx context.Context, l *Leg, media []string, onDigit func(st
 	_, err := c.Client().Channels().PlayWithID(ctx, l.ID, id, ari.ChannelPlayWithIDParams{Media: media})
 	if err != nil {
 		if isGone(err) {
-			return "", c.legErrOr(l, ErrLegGone)
+			return "", c.vanished(l)
 		}
 		return "", fmt.Errorf("play %s: %w", strings.Join(media, ","), err)
 	}
@@ -87,7 +88,7 @@ func (c *Call) playbackFailed(ctx context.Context, l *Leg, media []string) error
 		return err
 	}
 	if _, err := c.Client().Channels().Get(ctx, l.ID); errors.Is(err, ari.ErrNotFound) {
-		return c.legGone(l)
+		return c.vanished(l)
 	}
 	timer := c.e.o.Clock.NewTimer(playbackGrace)
 	defer timer.Stop()
@@ -121,6 +122,15 @@ func (c *Call) goneErr(l *Leg) error {
 		return c.legGone(l)
 	}
 	return nil
+}
+
+// vanished is the error for l when Asterisk no longer knows its channel,
+// which can happen before the hang-up's events have marked it gone.
+func (c *Call) vanished(l *Leg) error {
+	if err := c.legErr(l); err != nil {
+		return err
+	}
+	return c.legGone(l)
 }
 
 // legGone is the error for l going away: ErrCallerGone for the caller.

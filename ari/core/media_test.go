@@ -109,3 +109,51 @@ func TestPlayCutByTheCallersHangupReportsTheCallerGone(t *testing.T) {
 	}
 	r.WaitIdle()
 }
+
+// playAfter answers, waits for the test's go-ahead without reading the
+// call's events, then plays a prompt to the caller.
+type playAfter struct {
+	proceed chan struct{}
+	result  chan error
+}
+
+func (p *playAfter) ServeCall(ctx context.Context, c *core.Call) error {
+	if err := c.Answer(ctx); err != nil {
+		return err
+	}
+	<-p.proceed
+	err := c.Play(ctx, c.Caller, "sound:beep")
+	p.result <- err
+	return err
+}
+
+// The channel can be gone in Asterisk before its hang-up's events reach the
+// call: the play is refused (404), and that is the caller gone.
+func TestPlayToACallerAsteriskAlreadyForgotReportsTheCallerGone(t *testing.T) {
+	p := &playAfter{proceed: make(chan struct{}), result: make(chan error, 1)}
+	r := coretest.New(t, p)
+	out := r.Dial(r.Device("101"), "700")
+	r.WaitState(out, sim.CallUp)
+	id := out.ChannelID()
+	if err := out.Hangup(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		if _, err := r.Client.Channels().Get(r.Ctx(), id); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the hung-up channel is still there")
+		}
+	}
+	close(p.proceed)
+	select {
+	case err := <-p.result:
+		if !errors.Is(err, core.ErrCallerGone) {
+			t.Fatalf("Play to a caller Asterisk forgot = %v, want ErrCallerGone", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Play did not return")
+	}
+	r.WaitIdle()
+}
