@@ -56,6 +56,7 @@ func TestForwardWithAnIntroductionPlaysItBeforeTheMessage(t *testing.T) {
 		b.SendDTMF("8")
 		b.Hears("vm-extension")
 		b.SendDTMF("103#")
+		w.Wait(4 * time.Second) // the target's digits, then the choice: longer than one wait
 		b.Hears("vm-forwardoptions")
 		b.SendDTMF("1")
 		b.Hears("vm-record-prepend")

@@ -29,6 +29,7 @@ func TestMailboxMenusMoveBetweenMessagesForwardDeleteAndSaveToAFolder(t *testing
 		b.SendDTMF("8")
 		b.Hears("vm-extension")
 		b.SendDTMF("103#")
+		w.Wait(4 * time.Second)      // the target's digits, then the choice: longer than one wait
 		b.Hears("vm-forwardoptions") // 1 prepend, 2 without
 		b.SendDTMF("2")
 		b.Hears("vm-msgforwarded")
