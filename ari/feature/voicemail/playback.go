@@ -11,18 +11,20 @@ import (
 	"github.com/switchboard-pbx/switchboard/ari/core"
 )
 
-// Keys that move within a message while it plays (Comedian's
-// listen-control-reverse-key and -forward-key), by Asterisk's default
-// skip of 3000 ms.
+// Keys that control a message while it plays: Comedian's default
+// listen-control keys (app_voicemail.c DEFAULT_LISTEN_CONTROL_*); rewind and
+// fast-forward move by Asterisk's default skip of 3000 ms.
 const (
 	rewindKey      = "*"
 	fastForwardKey = "#"
+	pauseKey       = "0"
+	restartKey     = "2"
 )
 
 // playMessage plays a message's recordings (an introduction, then the
-// message) on the caller: * goes back and # forward 3 seconds (ARI's
-// playback control, the playback's default skip), any other key stops the
-// playback and is returned ("" when it played to its end).
+// message) on the caller: * goes back and # forward 3 seconds, 0 pauses
+// and resumes, 2 starts again (ARI's playback control); any other key
+// stops the playback and is returned ("" when it played to its end).
 func (ss *session) playMessage(ctx context.Context, media ...string) (string, error) {
 	c := ss.c
 	if c.Caller.Gone {
@@ -35,6 +37,7 @@ func (ss *session) playMessage(ctx context.Context, media ...string) (string, er
 		}
 		return "", fmt.Errorf("voicemail %s: play %s: %w", ss.box, strings.Join(media, ","), err)
 	}
+	paused := false
 	for {
 		ev, err := c.Next(ctx)
 		if err != nil {
@@ -55,9 +58,17 @@ func (ss *session) playMessage(ctx context.Context, media ...string) (string, er
 			}
 			switch e.Digit {
 			case rewindKey:
-				ss.control(ctx, id, "reverse")
+				ss.control(ctx, id, "reverse", "rewinds")
 			case fastForwardKey:
-				ss.control(ctx, id, "forward")
+				ss.control(ctx, id, "forward", "fast-forwards")
+			case pauseKey:
+				if paused = !paused; paused {
+					ss.control(ctx, id, "pause", "pauses")
+				} else {
+					ss.control(ctx, id, "unpause", "resumes")
+				}
+			case restartKey:
+				ss.control(ctx, id, "restart", "restarts")
 			default:
 				if err := c.Client().Playbacks().Stop(ctx, id); err != nil && !errors.Is(err, ari.ErrNotFound) {
 					ss.log.WarnContext(ctx, "stop playback failed", "playback", id, "err", err)
@@ -71,10 +82,11 @@ func (ss *session) playMessage(ctx context.Context, media ...string) (string, er
 	}
 }
 
-// control moves a playing message back or forward; a playback that has
-// just ended (404) or cannot be moved (409) is left as it is.
-func (ss *session) control(ctx context.Context, id, op string) {
-	ss.c.Trace(ctx, "voicemail", fmt.Sprintf("%s: %s 3 s", ss.box, map[string]string{"reverse": "rewind", "forward": "fast-forward"}[op]))
+// control applies op to a playing message (said as what in the trace); a
+// playback that has just ended (404) or cannot be controlled (409) is left
+// as it is.
+func (ss *session) control(ctx context.Context, id, op, what string) {
+	ss.c.Trace(ctx, "voicemail", fmt.Sprintf("%s %s the message", ss.box, what))
 	err := ss.c.Client().Playbacks().Control(ctx, id, ari.PlaybackControlParams{Operation: op})
 	if err != nil && !errors.Is(err, ari.ErrNotFound) && !errors.Is(err, ari.ErrConflict) {
 		ss.log.WarnContext(ctx, "playback control failed", "playback", id, "operation", op, "err", err)

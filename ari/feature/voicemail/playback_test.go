@@ -58,3 +58,30 @@ func TestPoundFastForwardsAndStarRewindsTheMessageByThreeSeconds(t *testing.T) {
 		t.Errorf("with # 2 s before its end the message ended after %s, want 6 s (at once)", got)
 	}
 }
+
+func TestZeroPausesAndResumesAndTwoRestartsTheMessage(t *testing.T) {
+	r := newRig(t, nil)
+	r.leaveMessage(8 * time.Second)
+	near := func(got, want time.Duration) bool {
+		return got >= want-150*time.Millisecond && got <= want+350*time.Millisecond
+	}
+	if got := r.messageTime("00", 2*time.Second); !near(got, 10*time.Second) {
+		t.Errorf("paused at 2 s for 2 s, the message ended after %s, want 10 s", got)
+	}
+	in := r.Dial(r.Device("102"), "*61#")
+	r.dtmf(in, "sound:vm-password", 1, "1234#")
+	r.dtmf(in, "sound:vm-opts", 1, "1")
+	r.waitHeard(in, "recording:vm/102/msg-", 1, 30*time.Second)
+	r.Advance(3 * time.Second)
+	if err := in.SendDTMF("2"); err != nil {
+		t.Fatal(err)
+	}
+	r.waitHeard(in, "recording:vm/102/msg-", 2, 30*time.Second)
+	start := r.Clock.Now()
+	r.waitHeard(in, "sound:vm-repeat", 1, 30*time.Second)
+	if got := r.Clock.Now().Sub(start); !near(got, 8*time.Second) {
+		t.Errorf("restarted, the message played %s more, want all of its 8 s", got)
+	}
+	_ = in.Hangup()
+	r.WaitIdle()
+}
