@@ -59,6 +59,7 @@ func TestForwardWithAnIntroductionPlaysItBeforeTheMessage(t *testing.T) {
 		w.Wait(4 * time.Second) // the target's digits, then the choice: longer than one wait
 		b.Hears("vm-forwardoptions")
 		b.SendDTMF("1")
+		w.Wait(3 * time.Second) // the prompt is 7 s: more than one wait on a loaded machine
 		b.Hears("vm-record-prepend")
 		b.PlayTone(700) // on before the beep: the simulator records what is sent then
 		b.Hears("beep")
