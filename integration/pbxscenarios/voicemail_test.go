@@ -109,6 +109,7 @@ func TestUnansweredCallLeavesAVoicemailThatTheOwnerHears(t *testing.T) {
 		w.lamp("102", 1, 0)
 		login(b, "4711")
 		b.SendDTMF("1")
+		b.Hears("vm-received") // the envelope (8-10 s) comes first
 		b.HearsTone(1000)
 		b.Hangup()
 		w.lamp("102", 0, 1)
