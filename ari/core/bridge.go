@@ -64,11 +64,30 @@ func (c *Call) Join(ctx context.Context, b *Bridge, o JoinOptions, legs ...*Leg)
 		AbsorbDTMF: o.AbsorbDTMF, Mute: o.Mute, Role: o.Role, InhibitConnectedLineUpdates: o.QuietIdentity})
 	if err != nil {
 		if isGone(err) {
-			return c.legErrOr(nil, ErrLegGone)
+			return c.goneAmong(ctx, legs)
 		}
 		return fmt.Errorf("add to bridge %s: %w", b.ID, err)
 	}
 	return nil
+}
+
+// goneAmong tells which of legs Asterisk no longer knows after a request
+// about them answered 404 before their hang-up events arrived: ErrCallerGone
+// when it is the caller, ErrLegGone otherwise. An error path only: it asks
+// Asterisk about each leg.
+func (c *Call) goneAmong(ctx context.Context, legs []*Leg) error {
+	if err := c.legErr(nil); err != nil {
+		return err
+	}
+	for _, l := range legs {
+		if l.Gone {
+			return c.legGone(l)
+		}
+		if _, err := c.Client().Channels().Get(ctx, l.ID); isGone(err) {
+			return c.legGone(l)
+		}
+	}
+	return ErrLegGone
 }
 
 // Connect answers the caller and bridges it with leg l in a new call bridge;

@@ -212,11 +212,14 @@ func (s *Server) controlPlaybackLocked(p *playback, op string) error {
 			}
 		}
 	case "restart":
+		// the current medium starts again (res_stasis_playback plays a
+		// list one file at a time; AST_CONTROL_STREAM_RESTART restarts
+		// the file under way in ast_control_streamfile)
 		if p.timer != nil {
 			p.timer.Stop()
 		}
-		p.idx = 0
 		p.paused = false
+		p.mediaEnd = time.Time{} // from now, not from the previous medium's end
 		s.beginMediaLocked(p)
 	case "forward", "reverse":
 		s.skipPlaybackLocked(p, op)
