@@ -254,10 +254,33 @@ func TestTrunkCallToAnUnroutedDIDIsRefusedWithAPrompt(t *testing.T) {
 		b, provider := w.Phone("102"), w.Trunk()
 		provider.Call(providerDID, acmeNumber, "")
 		provider.Hears("pbx-invalid")
+		// Decided before the prompt: the record is written already (a
+		// crash now would leave it, to be closed on restart). No extension
+		// took part, so it is in no call log: it is the store's first.
+		var rec *store.CallRecord
+		for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			var err error
+			if rec, err = w.st.Calls.Get(context.Background(), 1); err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no record of the call while its prompt plays: %v", err)
+			}
+		}
+		if rec.Disposition != "" {
+			t.Errorf("the record is closed (%s) while the prompt still plays", rec.Disposition)
+		}
+		if rec.Type != store.CallInbound || rec.FromNumber != acmeNumber || rec.ToNumber == "" {
+			t.Errorf("record %s from %q to %q, want inbound from %s to the DID", rec.Type, rec.FromNumber, rec.ToNumber, acmeNumber)
+		}
 		provider.WaitHungUp(15 * time.Second)
 		if b.State() != "idle" {
 			t.Errorf("102's phone is %s for a call to a DID without a route", b.State())
 		}
+		w.Eventually("the record closed as failed", 0, func() bool {
+			r, err := w.st.Calls.Get(context.Background(), 1)
+			return err == nil && r.Disposition == store.DispFailed
+		})
 		w.idle()
 	})
 }

@@ -71,6 +71,9 @@ func (r *Router) ServeCall(ctx context.Context, c *core.Call) error {
 			c.Trace(ctx, "inbound-route", fmt.Sprintf("DID %s -> %s", dialled, to))
 			dialled = to
 		}
+		// Recorded even when it routes nowhere (the route's number
+		// replaces it below when it does).
+		notes = append(notes, "to", dialled)
 	} else {
 		ext, err := callerExtension(ctx, env, c, dialled)
 		if err != nil {
@@ -185,6 +188,10 @@ func dialledProfile(c *core.Call, ext string) *feature.Profile {
 
 // reject plays a prompt as early media and hangs up.
 func reject(ctx context.Context, c *core.Call, prompt string) error {
+	// Decided: the call could not be set up. Said before the prompt, so
+	// that the call record is written now (a crash during the prompt
+	// still leaves one; records opens an inbound record once decided).
+	c.Annotate(ctx, "disposition", "failed")
 	if err := c.Play(ctx, c.Caller, "sound:"+prompt); err != nil && !errors.Is(err, core.ErrLegGone) {
 		return err
 	}
