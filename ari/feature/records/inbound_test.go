@@ -57,17 +57,11 @@ func inboundRecord(t *testing.T, number, name string) store.CallLogEntry {
 	r.Advance(3 * time.Second)
 	_ = in.Hangup()
 	r.WaitState(out, sim.CallEnded)
-	r.WaitIdle()
-	r.Stop()
-	rec.Close()
-	page, err := st.Calls.Log(context.Background(), store.CallLogQuery{Extension: "102"})
-	if err != nil {
-		t.Fatal(err)
+	calls := callLog(t, r, rec, st, "102")
+	if len(calls) != 1 || calls[0].Disposition != store.DispAnswered {
+		t.Fatalf("102's call log = %+v, want one answered call", calls)
 	}
-	if len(page.Calls) != 1 || page.Calls[0].Disposition != store.DispAnswered {
-		t.Fatalf("102's call log = %+v, want one answered call", page.Calls)
-	}
-	return page.Calls[0]
+	return calls[0]
 }
 
 func TestInboundCallRecordKeepsThePhonebookNameTheCalleeWasShown(t *testing.T) {
@@ -106,14 +100,8 @@ func TestCallerNameAnnotatedByAFeatureNamesTheCallerInTheRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.WaitState(out, sim.CallEnded)
-	r.WaitIdle()
-	r.Stop()
-	rec.Close()
-	page, err := st.Calls.Log(context.Background(), store.CallLogQuery{Extension: "102"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(page.Calls) != 1 || page.Calls[0].FromName != "Wakeup" || page.Calls[0].Disposition != store.DispBusy {
-		t.Fatalf("102's call log = %+v, want one busy call from \"Wakeup\"", page.Calls)
+	calls := callLog(t, r, rec, st, "102")
+	if len(calls) != 1 || calls[0].FromName != "Wakeup" || calls[0].Disposition != store.DispBusy {
+		t.Fatalf("102's call log = %+v, want one busy call from \"Wakeup\"", calls)
 	}
 }

@@ -26,6 +26,20 @@ func openStore(t *testing.T) *store.Store {
 	return st
 }
 
+// callLog waits until the calls are over, stops the engine and the
+// recorder (which flushes its writes) and returns ext's call log.
+func callLog(t *testing.T, r *coretest.Rig, rec *records.Recorder, st *store.Store, ext string) []store.CallLogEntry {
+	t.Helper()
+	r.WaitIdle()
+	r.Stop()
+	rec.Close()
+	page, err := st.Calls.Log(context.Background(), store.CallLogQuery{Extension: ext})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page.Calls
+}
+
 // internalCall annotates the call like the router does and rings the
 // dialled extension.
 var internalCall = core.HandlerFunc(func(ctx context.Context, c *core.Call) error {
@@ -97,15 +111,8 @@ func TestUnansweredCallIsRecordedAsNoAnswer(t *testing.T) {
 	}
 	r.Advance(31 * time.Second)
 	r.WaitState(out, sim.CallEnded)
-	r.WaitIdle()
-	r.Stop()
-	rec.Close()
-	page, err := st.Calls.Log(context.Background(), store.CallLogQuery{Extension: "102"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(page.Calls) != 1 || page.Calls[0].Disposition != store.DispNoAnswer {
-		t.Fatalf("102's call log = %+v", page.Calls)
+	if calls := callLog(t, r, rec, st, "102"); len(calls) != 1 || calls[0].Disposition != store.DispNoAnswer {
+		t.Fatalf("102's call log = %+v", calls)
 	}
 }
 
