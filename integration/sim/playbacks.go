@@ -191,6 +191,15 @@ func (s *Server) stopPlaybackLocked(p *playback) {
 	s.endPlaybackLocked(p)
 }
 
+// PlaybackControls counts the playback control operations (pause, forward,
+// restart, …) the simulator applied so far: a test that presses a key the
+// app turns into one waits for the count to move before clock time goes on.
+func (s *Server) PlaybackControls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.controls
+}
+
 // controlPlaybackLocked implements POST /playbacks/{id}/control.
 func (s *Server) controlPlaybackLocked(p *playback, op string) error {
 	if p.state == "queued" {

@@ -35,6 +35,7 @@ func (s *Server) routeMedia(mux *http.ServeMux) {
 			writeErr(w, err, pbNotFound)
 			return
 		}
+		s.controls++
 		noContent(w)
 	}))
 

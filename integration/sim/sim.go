@@ -82,6 +82,7 @@ type Server struct {
 	channels  map[string]*channel
 	bridges   map[string]*bridge
 	playbacks map[string]*playback
+	controls  int // playback control operations applied (PlaybackControls)
 	liveRecs  map[string]*liveRecording
 	recSrc    map[string][]string // stored recording -> the send labels it was made from
 	apps      map[string]*application

@@ -19,11 +19,17 @@ func (r *rig) messageTime(keys string, gap time.Duration) time.Duration {
 	start := r.Clock.Now()
 	for _, k := range keys {
 		r.Advance(gap)
+		before := r.Sim.PlaybackControls()
 		if err := in.SendDTMF(string(k)); err != nil {
 			r.T.Fatal(err)
 		}
-		// Let the app move the playback before clock time goes on.
-		time.Sleep(50 * time.Millisecond)
+		// Every key here moves the playback: let the app do it before
+		// clock time goes on (real time, the clock stands still).
+		for deadline := time.Now().Add(5 * time.Second); r.Sim.PlaybackControls() == before; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				r.T.Fatalf("key %q moved no playback", k)
+			}
+		}
 	}
 	r.waitHeard(in, "sound:vm-repeat", 1, 30*time.Second)
 	took := r.Clock.Now().Sub(start)
