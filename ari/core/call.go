@@ -118,6 +118,7 @@ type Call struct {
 	values  map[string]any
 	notes   map[string]string
 	backlog []ari.Event
+	shown   string // the connected line last given to the unanswered caller (connected.go)
 
 	// live mirrors the channel and bridge ids the call owns, for the
 	// engine's resync goroutine (everything else is the call goroutine's).

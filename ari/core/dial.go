@@ -157,6 +157,13 @@ func (c *Call) Dial(ctx context.Context, targets []Target, timeout time.Duration
 	if len(legs) == 0 {
 		return res, nil
 	}
+	if _, err := c.showConnected(ctx, legs[0]); err != nil {
+		if errors.Is(err, ErrCallerGone) {
+			c.hangupAll(ctx, legs, "normal")
+			return DialResult{Outcome: Failed}, err
+		}
+		c.log.WarnContext(ctx, "cannot give the caller the callee's identity", "err", err)
+	}
 	c.SetState(ctx, StateRinging, "dialling")
 	timer := c.e.o.Clock.NewTimer(timeout)
 	defer timer.Stop()

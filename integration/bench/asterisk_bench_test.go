@@ -169,6 +169,9 @@ func sippRun(b *testing.B, mode sippMode) (meanMS float64, ok, failed int) {
 	}
 	spy.reset()
 	sniffer := sniffSIP(b, p.SIPUDPPort)
+	if sniffer != nil {
+		sniffer.callee = calleePort
+	}
 	load := loadAvg()
 	cpu := startCPU(ast.PID())
 	b.ResetTimer()
@@ -788,6 +791,7 @@ type sipSniffer struct {
 	invites map[string]time.Time
 	rings   map[string]time.Time
 	kinds   map[string]int // SIP messages by direction and kind (see kind)
+	callee  int            // the callees' UDP port: "from Asterisk" is split by party
 }
 
 func sniffSIP(tb testing.TB, port int) *sipSniffer {
@@ -870,8 +874,11 @@ func (s *sipSniffer) packet(frame []byte, at time.Time) {
 	src, dst, sip := int(binary.BigEndian.Uint16(udp)), int(binary.BigEndian.Uint16(udp[2:])), udp[8:]
 	if k := kind(sip); k != "" {
 		dir := "to Asterisk"
-		if src == s.port {
-			dir = "from Asterisk"
+		switch {
+		case src == s.port && dst == s.callee:
+			dir = "Asterisk→callee"
+		case src == s.port:
+			dir = "Asterisk→caller"
 		}
 		s.mu.Lock()
 		s.kinds[dir+" "+k]++
