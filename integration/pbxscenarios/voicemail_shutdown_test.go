@@ -33,6 +33,8 @@ func TestMessageIsKeptWhenTheAppStopsWhileTheCallerSpeaks(t *testing.T) {
 			t.Errorf("the recording %s is not stored in Asterisk: %v", name, err)
 		}
 		a.StopTone()
-		a.Hangup()
+		if a.State() != "ended" && a.State() != "idle" {
+			a.Hangup() // the stopped app's Asterisk may have ended it already
+		}
 	})
 }

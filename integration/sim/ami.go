@@ -166,12 +166,14 @@ func (h *amiHub) handle(c *amiConn, pkt map[string]string) bool {
 			reply("Response", "Error", "Message", "Authentication failed")
 			return false
 		}
+		// Asterisk sends a session events from its authentication on: it
+		// receives them before it reads the login's answer.
 		c.authed = true
-		reply("Response", "Success", "Message", "Authentication accepted")
-		c.send(amiMessage("Event", "FullyBooted", "Privilege", "system,all", "Uptime", "1", "LastReload", "1", "Status", "Fully Booted"))
 		h.mu.Lock()
 		h.conns[c] = true
 		h.mu.Unlock()
+		reply("Response", "Success", "Message", "Authentication accepted")
+		c.send(amiMessage("Event", "FullyBooted", "Privilege", "system,all", "Uptime", "1", "LastReload", "1", "Status", "Fully Booted"))
 	case "logoff":
 		reply("Response", "Goodbye", "Message", "Thanks for all the fish.")
 		return false

@@ -254,10 +254,12 @@ func (r *rig) press(c *sim.Call, prompt string, n int, digits string) {
 	}
 }
 
-// eventually waits (real time, at most 5 s) until cond holds.
+// eventually waits (real time, at most 15 s: a wait for progress, which
+// under -race on two loaded cores can take seconds, not a timing claim)
+// until cond holds.
 func (r *rig) eventually(what string, cond func() bool) {
 	r.T.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			r.T.Fatalf("never: %s", what)
@@ -266,7 +268,7 @@ func (r *rig) eventually(what string, cond func() bool) {
 	}
 }
 
-// rings waits (real time, at most 5 s) until the device rings and returns
+// rings waits (real time, at most 15 s) until the device rings and returns
 // the ringing call. From the scheduler's timer to the phone is a chain of
 // requests and events (anchor, StasisStart, busy check, contacts, legs)
 // that takes no clock time but, under -race on a loaded machine, many
@@ -282,7 +284,7 @@ func (r *rig) rings(d *sim.Device) *sim.Call {
 	return d.Ringing()
 }
 
-// creeping waits (real time, at most 5 s) until cond holds, letting the
+// creeping waits (real time, at most 15 s) until cond holds, letting the
 // clock creep on in quarter-second steps while it does not, by at most
 // maxClock in all: for waits on a chain of goroutines some of which arm
 // clock timers (see rings).
