@@ -100,6 +100,13 @@ func sippRun(b *testing.B, mode sippMode) (meanMS float64, ok, failed int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	maxConns := ari.DefaultMaxConns
+	// Lean: no instruments (REST tap, WebSocket frame parser, SIP sniffer),
+	// which take CPU from the two cores Asterisk, SIPp and the app share;
+	// SIPp's own INVITE→180 and the CPU figures remain.
+	lean := os.Getenv("SWITCHBOARD_BENCH_LEAN") != ""
+	if lean {
+		b.Log("lean run: no REST/WebSocket/SIP instruments")
+	}
 	if v, err := strconv.Atoi(os.Getenv("SWITCHBOARD_BENCH_MAXCONNS")); err == nil && v > 0 {
 		maxConns = v
 		b.Logf("ARI connection pool for this run: %d", maxConns)
@@ -121,12 +128,15 @@ func sippRun(b *testing.B, mode sippMode) (meanMS float64, ok, failed int) {
 	p := ast.Params
 	spy := newSIPpSpy()
 	client := ari.New(ari.Options{BaseURL: ast.ARIURL, Username: p.ARIUser, Password: p.ARIPassword,
-		Application: p.App, Logger: quietLogger(), HTTPClient: spy.httpClient(maxConns)})
+		Application: p.App, Logger: quietLogger(), HTTPClient: spy.httpClient(maxConns, lean)})
 	callees := provisionSIPp(ctx, b, st, client)
 	if mode == plainDialplan {
 		plainContext(ctx, b, ast, client)
 	} else {
-		so := ari.StreamOptions{Dialer: spy.dialer()}
+		so := ari.StreamOptions{}
+		if !lean {
+			so.Dialer = spy.dialer()
+		}
 		if v := os.Getenv("SWITCHBOARD_BENCH_DISALLOW"); v != "" {
 			so.Disallowed = []string{}
 			if v != "-" {
@@ -168,7 +178,10 @@ func sippRun(b *testing.B, mode sippMode) (meanMS float64, ok, failed int) {
 		b.Fatal(err)
 	}
 	spy.reset()
-	sniffer := sniffSIP(b, p.SIPUDPPort)
+	var sniffer *sipSniffer
+	if !lean {
+		sniffer = sniffSIP(b, p.SIPUDPPort)
+	}
 	if sniffer != nil {
 		sniffer.callee = calleePort
 	}
@@ -190,7 +203,7 @@ func sippRun(b *testing.B, mode sippMode) (meanMS float64, ok, failed int) {
 		b.Logf("INVITE→180 on the wire (Asterisk's own, %d calls), mean / p50 / p99 ms: %s", len(wire), stats(wire))
 		b.ReportMetric(avg(wire), "wire-inv180-ms")
 	}
-	if mode == throughApp {
+	if mode == throughApp && !lean {
 		spy.report(b, rate*sippSeconds, invites, rings)
 	}
 	meanMS, n, err := meanRTT(dir)
@@ -481,10 +494,13 @@ func (s *sippSpy) reset() {
 
 // httpClient is ari.New's default client (with a pool of maxConns) with
 // every request timed.
-func (s *sippSpy) httpClient(maxConns int) *http.Client {
+func (s *sippSpy) httpClient(maxConns int, lean bool) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxConnsPerHost, tr.MaxIdleConnsPerHost, tr.MaxIdleConns = maxConns, maxConns, maxConns
-	tr.IdleConnTimeout = 90 * time.Second
+	tr.IdleConnTimeout = ari.IdleConnTimeout
+	if lean {
+		return &http.Client{Transport: tr}
+	}
 	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		rest, ring := strings.CutSuffix(r.URL.Path, "/ring")
 		sent := time.Now()
