@@ -102,6 +102,15 @@ func (o *Owner) ClaimChannel(id string) error { return o.claim(o.r.byChan, o.cha
 // ClaimBridge routes the bridge's events to o from now on.
 func (o *Owner) ClaimBridge(id string) error { return o.claim(o.r.byBr, o.brs, id, "bridge") }
 
+// BridgeClaimed reports whether an owner claimed bridge id (an owner
+// claims a bridge before it asks Asterisk to create it).
+func (r *Router) BridgeClaimed(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.byBr[id]
+	return ok
+}
+
 // ReleaseChannel stops routing the channel's events to o.
 func (o *Owner) ReleaseChannel(id string) { o.release(o.r.byChan, o.chans, id) }
 

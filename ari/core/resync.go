@@ -71,7 +71,10 @@ func (e *Engine) resync(ctx context.Context, reconnected bool) {
 		return
 	}
 	for _, b := range bridges {
-		if !Ours(b.ID) || ownedBridges[b.ID] {
+		// A call may have created the bridge after the ownership snapshot
+		// above (it claims a bridge before creating it): the listing came
+		// later, so ask the router too.
+		if !Ours(b.ID) || ownedBridges[b.ID] || e.router.BridgeClaimed(b.ID) {
 			continue
 		}
 		log.InfoContext(ctx, "resync: destroying a bridge no call owns", "bridge", b.ID, "channels", len(b.Channels))
