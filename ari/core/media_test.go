@@ -131,7 +131,19 @@ func (p *playAfter) ServeCall(ctx context.Context, c *core.Call) error {
 // call: the play is refused (404), and that is the caller gone.
 func TestPlayToACallerAsteriskAlreadyForgotReportsTheCallerGone(t *testing.T) {
 	p := &playAfter{proceed: make(chan struct{}), result: make(chan error, 1)}
-	r := coretest.New(t, p)
+	if err := afterAsteriskForgotTheCaller(t, p, p.proceed, p.result); !errors.Is(err, core.ErrCallerGone) {
+		t.Fatalf("Play to a caller Asterisk forgot = %v, want ErrCallerGone", err)
+	}
+}
+
+// afterAsteriskForgotTheCaller runs a call whose handler answers, then
+// waits on proceed: the caller hangs up and the test waits until Asterisk
+// no longer knows its channel — before the call, blocked, saw any of the
+// hang-up's events — then lets the handler go on and returns what it sent
+// on result.
+func afterAsteriskForgotTheCaller(t *testing.T, h core.Handler, proceed chan struct{}, result chan error) error {
+	t.Helper()
+	r := coretest.New(t, h)
 	out := r.Dial(r.Device("101"), "700")
 	r.WaitState(out, sim.CallUp)
 	id := out.ChannelID()
@@ -146,14 +158,13 @@ func TestPlayToACallerAsteriskAlreadyForgotReportsTheCallerGone(t *testing.T) {
 			t.Fatal("the hung-up channel is still there")
 		}
 	}
-	close(p.proceed)
+	close(proceed)
+	var err error
 	select {
-	case err := <-p.result:
-		if !errors.Is(err, core.ErrCallerGone) {
-			t.Fatalf("Play to a caller Asterisk forgot = %v, want ErrCallerGone", err)
-		}
+	case err = <-result:
 	case <-time.After(5 * time.Second):
-		t.Fatal("Play did not return")
+		t.Fatal("the handler did not go on")
 	}
 	r.WaitIdle()
+	return err
 }
