@@ -118,11 +118,12 @@ func Start(t testing.TB, mutate func(*asteriskconf.Params)) *Instance {
 		Run: filepath.Join(root, "run"), Log: filepath.Join(root, "log"),
 		Cache: filepath.Join(root, "cache"),
 	}
-	p.HTTPPort = freeTCP(t)
-	p.AMIPort = freeTCP(t)
+	// The ports are held open until all are chosen: a closed one may be
+	// handed out again at once (seen: AMIPort equal to HTTPPort).
+	tcp := freeTCPPorts(t, 3)
+	p.HTTPPort, p.AMIPort, p.SIPTCPPort = tcp[0], tcp[1], tcp[2]
 	p.SIPBindAddr = "127.0.0.1"
 	p.SIPUDPPort = freeUDP(t)
-	p.SIPTCPPort = freeTCP(t)
 	p.SIPTLSPort = 0
 	p.RTPStart = 20000 + 2*(int(time.Now().UnixNano()/1000)%5000)
 	p.RTPEnd = p.RTPStart + 200
@@ -277,14 +278,19 @@ func linkData(t testing.TB, bin, data string) {
 	}
 }
 
-func freeTCP(t testing.TB) int {
+// freeTCPPorts returns n distinct free loopback TCP ports.
+func freeTCPPorts(t testing.TB, n int) []int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	ports := make([]int, 0, n)
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return ports
 }
 
 func freeUDP(t testing.TB) int {
