@@ -187,9 +187,16 @@ func TestUnknownNumberIsRefusedWithAPrompt(t *testing.T) {
 	a := f.Device("101")
 	out := f.Dial(a, "555")
 	f.WaitStateAdvancing(out, sim.CallEnded, 10*time.Second)
-	heard := out.Heard()
-	if len(heard) == 0 || !strings.Contains(heard[0].What, "pbx-invalid") {
-		t.Errorf("caller heard %+v, want pbx-invalid", heard)
+	// A number shaped like an extension rings the caller before the store
+	// says there is none; the first thing played is the prompt.
+	var heard []string
+	for _, h := range out.Heard() {
+		if h.What != "ringing" {
+			heard = append(heard, h.What)
+		}
+	}
+	if len(heard) == 0 || !strings.Contains(heard[0], "pbx-invalid") {
+		t.Errorf("caller heard %+v, want pbx-invalid", out.Heard())
 	}
 	f.WaitIdle()
 }

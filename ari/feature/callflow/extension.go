@@ -61,7 +61,7 @@ func ringExtension(ctx context.Context, env *feature.Env, req *feature.Request, 
 		}
 	}
 	target, fw, fm := prof.Extension, prof.Forwards, prof.FollowMe
-	if len(visited) == 1 {
+	if len(visited) == 1 && c.Get(rungKey) == nil {
 		// Ringing goes to the caller before the other decisions: phones
 		// wait for a provisional answer, and the decisions take round
 		// trips (settings, contacts of every device).

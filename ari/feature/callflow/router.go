@@ -75,6 +75,13 @@ func (r *Router) ServeCall(ctx context.Context, c *core.Call) error {
 		// replaces it below when it does).
 		notes = append(notes, "to", dialled)
 	} else {
+		if rt, err := env.Plan.Route(dialled, caller); err == nil && rt.Kind == dialplan.KindExtension {
+			// An extension rings its caller before the first store read
+			// (the caller's settings): phones wait for a provisional
+			// answer, and ringExtension would send it after that read.
+			_ = c.Ring(ctx)
+			c.Set(rungKey, true)
+		}
 		ext, err := callerExtension(ctx, env, c, dialled)
 		if err != nil {
 			c.Trace(ctx, "reject", "caller is not a known extension")
@@ -166,6 +173,9 @@ func maybeExtension(dialled string) string {
 	}
 	return d
 }
+
+// rungKey marks a call whose caller was sent ringing while it was routed.
+const rungKey = "callflow.rung"
 
 // profileKey keeps on the call the dialled extension's profile read with the
 // caller's, until serveExtension takes it.
