@@ -108,8 +108,13 @@ type H struct {
 
 	appDone chan error
 	logOff  *atomic.Bool // set once the test is over: late log lines are dropped
-	mu      sync.Mutex
-	phones  map[string]*Phone
+	// watch counts calls that ended with an error; allowErrors lets a
+	// scenario that breaks things on purpose have them.
+	watch       *logWatch
+	allowErrors atomic.Bool
+	stopOnce    sync.Once
+	mu          sync.Mutex
+	phones      map[string]*Phone
 }
 
 // backend is one engine.
@@ -144,8 +149,9 @@ func New(t testing.TB, mode Mode, opts Options) *H {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	off := &atomic.Bool{}
-	h := &H{t: t, mode: mode, opts: opts, ctx: ctx, cancel: cancel, logOff: off,
-		log:    slog.New(slog.NewTextHandler(testWriter{t, off}, &slog.HandlerOptions{Level: logLevel()})),
+	watch := &logWatch{}
+	h := &H{t: t, mode: mode, opts: opts, ctx: ctx, cancel: cancel, logOff: off, watch: watch,
+		log:    slog.New(slog.NewTextHandler(testWriter{t, off, watch}, &slog.HandlerOptions{Level: logLevel()})),
 		phones: map[string]*Phone{}}
 	var err error
 	switch mode {
@@ -207,7 +213,9 @@ func (h *H) startApp() {
 	}
 }
 
-func (h *H) stop() {
+func (h *H) stop() { h.stopOnce.Do(h.stopNow) }
+
+func (h *H) stopNow() {
 	defer h.logOff.Store(true)
 	h.mu.Lock()
 	phones := h.phones
@@ -227,6 +235,9 @@ func (h *H) stop() {
 			h.t.Errorf("harness: the app did not stop within 10 s of its context ending")
 		}
 	}
+	if n, first := h.watch.callErrors(); n > 0 && !h.allowErrors.Load() {
+		h.t.Errorf("harness: %d call(s) ended with an error (H.AllowCallErrors if the scenario means it); first: %s", n, first)
+	}
 	if h.proxy != nil {
 		h.proxy.close()
 	}
@@ -237,6 +248,12 @@ func (h *H) stop() {
 		h.be.close()
 	}
 }
+
+// AllowCallErrors lets the scenario end with calls whose feature returned
+// an error (the app's "call ended with error" log lines): for scenarios that
+// stop the app, cut its connection or break Asterisk on purpose. Otherwise
+// such a line fails the scenario when it ends.
+func (h *H) AllowCallErrors() { h.allowErrors.Store(true) }
 
 // Mode reports the engine the scenario runs on.
 func (h *H) Mode() Mode { return h.mode }
@@ -376,13 +393,15 @@ func (h *H) testDeadline() (time.Time, bool) {
 	return dl.Add(-20 * time.Second), true
 }
 
-// testWriter sends log lines to t.Log.
+// testWriter sends log lines to t.Log and shows them to the watch.
 type testWriter struct {
-	t   testing.TB
-	off *atomic.Bool
+	t     testing.TB
+	off   *atomic.Bool
+	watch *logWatch
 }
 
 func (w testWriter) Write(p []byte) (int, error) {
+	w.watch.see(p)
 	if !w.off.Load() {
 		w.t.Log(string(trimNewline(p)))
 	}
