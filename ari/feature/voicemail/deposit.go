@@ -35,7 +35,10 @@ func (s *Service) Deposit(ctx context.Context, env *feature.Env, req *feature.Re
 		media = defaultGreeting(mailbox, reason, "")
 	}
 	if _, err := c.PlayInterruptible(ctx, c.Caller, media...); err != nil {
-		return s.hungUp(ctx, c, err)
+		// The core reports a greeting cut by the hang-up as the caller
+		// gone (on Asterisk it finishes "failed" before the hang-up's
+		// events): nothing to record then.
+		return gone(err)
 	}
 	at := c.Now()
 	name := s.messageName(mailbox, at)
@@ -119,8 +122,9 @@ func callerName(ctx context.Context, env *feature.Env, req *feature.Request, mai
 }
 
 // hungUp is gone(err), and also nil when the caller goes within settleTime
-// of err: on Asterisk 22.10.1 a playback cut by the caller hanging up
-// finishes "failed" before the hang-up events arrive.
+// of err: the mailbox menu runs many kinds of requests (recordings, file
+// moves, variable reads), and one that meets a channel being hung up can
+// fail otherwise than "gone" before the hang-up's events arrive.
 func (s *Service) hungUp(ctx context.Context, c *core.Call, err error) error {
 	if gone(err) == nil {
 		return nil
