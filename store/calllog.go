@@ -64,7 +64,7 @@ var callLogSorts = map[string]string{
 type CallLogQuery struct {
 	// Extension is the user: calls where it took part in any leg.
 	Extension string
-	// Type is "" or "all", or CallInternal, CallInbound, CallOutbound.
+	// Type is "" or "all", or CallInternal, CallInbound, CallOutbound, CallSystem.
 	Type string
 	// Number keeps calls whose from or to number contains it (a substring
 	// of the canonical number: digits and an optional leading +), so "3012"
@@ -108,7 +108,7 @@ func (q *CallLogQuery) normalise() error {
 		q.Type = ""
 	}
 	if q.Type != "" {
-		if err := checkOneOf("type", q.Type, CallInternal, CallInbound, CallOutbound); err != nil {
+		if err := checkOneOf("type", q.Type, CallInternal, CallInbound, CallOutbound, CallSystem); err != nil {
 			return err
 		}
 	}

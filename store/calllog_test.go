@@ -125,3 +125,23 @@ func TestCallLogSortsByAllowListedFieldsOnly(t *testing.T) {
 		wantField(t, err, "extension")
 	})
 }
+
+func TestCallsThePBXMakesAreLoggedAsSystemCalls(t *testing.T) {
+	backends(t, func(t *testing.T, st *Store) {
+		ctx := context.Background()
+		seedLog(t, st)
+		at := t0.Add(200 * time.Hour)
+		c := &CallRecord{UID: "wakeup-1", Type: CallSystem, FromName: "Wakeup", ToNumber: "201", StartedAt: at,
+			Legs: []CallLeg{{Kind: LegOriginal, ToNumber: "201", ToExtension: "201", StartedAt: at}}}
+		must(t, st.Calls.Open(ctx, c))
+		must(t, st.Calls.Close(ctx, c.ID, at.Add(time.Minute), DispNoAnswer))
+		sys, err := st.Calls.Log(ctx, CallLogQuery{Extension: "201", Type: CallSystem})
+		must(t, err)
+		if len(sys.Calls) != 1 || sys.Calls[0].CallID != c.ID || sys.Calls[0].Type != CallSystem || sys.Calls[0].FromName != "Wakeup" {
+			t.Fatalf("system calls in 201's log: %+v, want the wakeup call alone", sys.Calls)
+		}
+		if _, err := st.Calls.Log(ctx, CallLogQuery{Extension: "201", Type: "robot"}); err == nil {
+			t.Fatal("an unknown type filter was accepted")
+		}
+	})
+}

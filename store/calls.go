@@ -16,6 +16,8 @@ const (
 	CallInbound = "inbound"
 	// CallOutbound: from an extension out through a trunk.
 	CallOutbound = "outbound"
+	// CallSystem: made by the PBX itself to an extension (wakeup calls).
+	CallSystem = "system"
 )
 
 // Dispositions of a call or a leg.
@@ -143,7 +145,7 @@ func (c *CallRecord) validate() error {
 	}
 	return firstErr(
 		checkText("uid", c.UID, 64, true),
-		checkOneOf("type", c.Type, CallInternal, CallInbound, CallOutbound),
+		checkOneOf("type", c.Type, CallInternal, CallInbound, CallOutbound, CallSystem),
 		checkOptPhone("from", c.FromNumber),
 		checkText("from_name", c.FromName, MaxNameLen, false),
 		checkDialled("to", c.ToNumber),

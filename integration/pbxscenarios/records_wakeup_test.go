@@ -189,9 +189,9 @@ func TestWakeupCallsAreRecordedInTheExtensionsCallLog(t *testing.T) {
 
 		answered := w.lastRecord(t, "101")
 		if answered.Disposition != store.DispAnswered || answered.AnsweredAt == nil || answered.FromName != "Wakeup" ||
-			answered.ToNumber != "101" || answered.DurationSec < 1 {
-			t.Errorf("101's wakeup record: %s from %q to %s, %d s talk; want answered from \"Wakeup\" to 101, at least 1 s",
-				answered.Disposition, answered.FromName, answered.ToNumber, answered.DurationSec)
+			answered.ToNumber != "101" || answered.DurationSec < 1 || answered.Type != store.CallSystem {
+			t.Errorf("101's wakeup record: %s %s call from %q to %s, %d s talk; want an answered system call from \"Wakeup\" to 101, at least 1 s",
+				answered.Disposition, answered.Type, answered.FromName, answered.ToNumber, answered.DurationSec)
 		}
 		if len(answered.Legs) != 1 || answered.Legs[0].ToExtension != "101" || answered.Legs[0].AnsweredAt == nil ||
 			!traceHas(answered, "ring", "101") || !traceHas(answered, "wakeup", "answered") {

@@ -41,10 +41,10 @@ func (s *Scheduler) serve(ctx context.Context, c *core.Call) (err error) {
 	}
 	s.begin(c.Caller.ID)
 	// The attempt is recorded like any call (the core's observer writes the
-	// record): to the extension, with its legs, trace and disposition. The
-	// store has no call type for calls the PBX makes itself; "internal"
-	// (within the PBX) is the nearest; the caller's name is "Wakeup".
-	c.AnnotateAll(ctx, "type", store.CallInternal, "from_name", callerName, "to", ext, "to_ext", ext)
+	// record): to the extension, with its legs, trace and disposition, of
+	// type "system" (a call the PBX makes itself); the caller's name is
+	// "Wakeup".
+	c.AnnotateAll(ctx, "type", store.CallSystem, "from_name", callerName, "to", ext, "to_ext", ext)
 	started, recorded := c.Now(), false
 	defer func() {
 		if !recorded && ctx.Err() == nil {
