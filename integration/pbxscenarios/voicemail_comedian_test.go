@@ -115,6 +115,38 @@ func TestPoundDuringAMessageSkipsThreeSecondsForward(t *testing.T) {
 	})
 }
 
+// 0 pauses a playing message and 0 again resumes it where it stopped; 2
+// plays it again from its start (Comedian Mail's keys during a message).
+func TestZeroPausesAndResumesAMessageAndTwoRestartsIt(t *testing.T) {
+	setup := setups(withVoicemail("102", "4711"), straightToVoicemail("102"))
+	run(t, []string{"101", "102"}, setup, func(t *testing.T, w *world) {
+		a, b := w.Phone("101"), w.Phone("102")
+		w.leaveMessage(a, "102", 1000, 6*time.Second, 1)
+		login(b, "4711")
+		b.SendDTMF("1")
+		hearsMessage(w, b, 1000)
+		b.SendDTMF("0")
+		w.Wait(time.Second)  // the key reaches the app, which pauses
+		b.NotHearsTone(1000) // paused: 1.5 s of silence
+		w.Wait(3 * time.Second)
+		b.NotHearsTone(1000) // still paused
+		b.SendDTMF("0")
+		b.HearsTone(1000) // resumed
+		b.SendDTMF("2")
+		// Restarted: the message plays from its start, so its 6 s of tone
+		// are heard again before the menu after it.
+		start := w.Clock().Now()
+		w.Wait(4 * time.Second)
+		b.HearsTone(1000)
+		b.Hears("vm-repeat")
+		if took := w.Clock().Now().Sub(start); took < 5*time.Second {
+			t.Errorf("the menu came %s after 2, want the whole message (6 s) first", took)
+		}
+		b.Hangup()
+		w.idle()
+	})
+}
+
 // A greeting recorded under the old flat name (vm-<box>-greet-busy, before
 // greetings moved to vm/<box>/) is still what callers hear.
 func TestBusyGreetingUnderTheOldFlatNameIsStillPlayed(t *testing.T) {

@@ -32,7 +32,9 @@ func (s *Server) listenersLocked(ch *channel, br *bridge) []*Call {
 // mediaOnLocked reports what plays on a channel or bridge right now.
 func mediaOn(queue []*playback, moh string) map[string]bool {
 	out := map[string]bool{}
-	if len(queue) > 0 && queue[0].state == "playing" {
+	// A paused playback is silence: Asterisk stops the stream while it is
+	// suspended.
+	if len(queue) > 0 && queue[0].state == "playing" && !queue[0].paused {
 		out[queue[0].media[queue[0].idx]] = true
 	}
 	if moh != "" {

@@ -35,7 +35,11 @@ func (p *playback) targetURI() string {
 }
 
 func (p *playback) json() playbackJSON {
-	out := playbackJSON{ID: p.id, MediaURI: p.media[p.idx], TargetURI: p.targetURI(), Language: p.lang, State: p.state}
+	state := p.state
+	if p.paused {
+		state = "paused" // res_stasis_playback's state while suspended
+	}
+	out := playbackJSON{ID: p.id, MediaURI: p.media[p.idx], TargetURI: p.targetURI(), Language: p.lang, State: state}
 	if p.idx+1 < len(p.media) {
 		out.NextMediaURI = p.media[p.idx+1]
 	}
@@ -205,6 +209,11 @@ func (s *Server) controlPlaybackLocked(p *playback, op string) error {
 	if p.state == "queued" {
 		return fmt.Errorf("playback %q is queued: %w", p.id, ErrConflict)
 	}
+	if p.paused && (op == "restart" || op == "forward" || op == "reverse") {
+		// res_stasis_playback allows only stop, pause and unpause on a
+		// paused playback: "Can only <op> while media is playing" (409).
+		return fmt.Errorf("can only %s while media is playing: %w", op, ErrConflict)
+	}
 	switch op {
 	case "pause":
 		if !p.paused && p.timer != nil {
@@ -219,6 +228,8 @@ func (s *Server) controlPlaybackLocked(p *playback, op string) error {
 			if p.remaining >= 0 && p.timer != nil {
 				s.schedulePlaybackLocked(p, p.remaining)
 			}
+			// Asterisk publishes the playback playing again.
+			s.playbackEvent(p, "PlaybackStarted")
 		}
 	case "restart":
 		// the current medium starts again (res_stasis_playback plays a
@@ -227,7 +238,6 @@ func (s *Server) controlPlaybackLocked(p *playback, op string) error {
 		if p.timer != nil {
 			p.timer.Stop()
 		}
-		p.paused = false
 		p.mediaEnd = time.Time{} // from now, not from the previous medium's end
 		s.beginMediaLocked(p)
 	case "forward", "reverse":
@@ -244,26 +254,20 @@ const playbackSkip = 3 * time.Second
 
 // skipPlaybackLocked moves the medium playing by playbackSkip, as
 // ast_stream_fastforward/_rewind do: forward past its end ends it (the next
-// medium starts), reverse before its start goes back to the start. A paused
-// playback keeps its new position; tones have none.
+// medium starts), reverse before its start goes back to the start; tones
+// have no position. (A paused playback refuses both: see
+// controlPlaybackLocked.)
 func (s *Server) skipPlaybackLocked(p *playback, op string) {
 	if p.length < 0 || p.timer == nil {
 		return
 	}
-	left := p.remaining
-	if !p.paused {
-		left -= s.now().Sub(p.startedAt)
-	}
+	left := p.remaining - s.now().Sub(p.startedAt)
 	if op == "forward" {
 		left -= playbackSkip
 	} else {
 		left += playbackSkip
 	}
 	left = max(0, min(left, p.length))
-	if p.paused {
-		p.remaining = left
-		return
-	}
 	p.timer.Stop()
 	p.mediaEnd = time.Time{}
 	s.schedulePlaybackLocked(p, left)
