@@ -205,10 +205,18 @@ func TestMailboxLockSurvivesARestartAndEndsAfterTheLockTime(t *testing.T) {
 			a.Hears("vm-goodbye")
 			a.WaitHungUp()
 			a.NotHeard("vm-youhave")
-			if mode != harness.ModeSim {
-				return // the lock time passing is shown on the simulator's clock
+			if mode == harness.ModeSim {
+				h.Clock().(*clock.Fake).Advance(15 * time.Minute)
+			} else {
+				// On the real clock the stored lock is made to end now
+				// rather than in 15 minutes: the app reads it at every
+				// log-in, so this is the lock time passing.
+				end := h.Clock().Now().Add(-time.Second)
+				if err := st.DB().Model(&store.VoicemailLockout{}).Where("mailbox = ?", "102").
+					Update("locked_until", end).Error; err != nil {
+					t.Fatal(err)
+				}
 			}
-			h.Clock().(*clock.Fake).Advance(15 * time.Minute)
 			tryMailbox(a, "4711")
 			a.Hears("vm-youhave")
 			a.Hangup()
