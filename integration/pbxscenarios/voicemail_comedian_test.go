@@ -20,15 +20,21 @@ func hearsMessage(w *world, p *harness.Phone, freq float64) {
 	p.HearsTone(freq)
 }
 
+// listenToANewMessage has a leave a message of talk with a 1000 Hz tone in
+// mailbox 102 (PIN 4711), then b log in to it and start listening (1).
+func (w *world) listenToANewMessage(a, b *harness.Phone, talk time.Duration) {
+	w.leaveMessage(a, "102", 1000, talk, 1)
+	login(b, "4711")
+	b.SendDTMF("1")
+}
+
 // Before a message Comedian Mail says when it came (envelope=yes) but not
 // who left it (saycid=no); advanced option 3 says both again.
 func TestMessageEnvelopeIsSaidBeforeItAndOnAdvancedThree(t *testing.T) {
 	setup := setups(withVoicemail("102", "4711"), straightToVoicemail("102"))
 	run(t, []string{"101", "102"}, setup, func(t *testing.T, w *world) {
 		a, b := w.Phone("101"), w.Phone("102")
-		w.leaveMessage(a, "102", 1000, 3*time.Second, 1)
-		login(b, "4711")
-		b.SendDTMF("1")
+		w.listenToANewMessage(a, b, 3*time.Second)
 		b.Hears("vm-received")
 		b.Hears("digits/today")
 		b.HearsTone(1000)
@@ -49,9 +55,7 @@ func TestForwardWithAnIntroductionPlaysItBeforeTheMessage(t *testing.T) {
 	setup := setups(withVoicemail("102", "4711"), withVoicemail("103", "5822"), straightToVoicemail("102"))
 	run(t, []string{"101", "102", "103"}, setup, func(t *testing.T, w *world) {
 		a, b, c := w.Phone("101"), w.Phone("102"), w.Phone("103")
-		w.leaveMessage(a, "102", 1000, 3*time.Second, 1)
-		login(b, "4711")
-		b.SendDTMF("1")
+		w.listenToANewMessage(a, b, 3*time.Second)
 		hearsMessage(w, b, 1000)
 		b.SendDTMF("8")
 		b.Hears("vm-extension")
@@ -121,9 +125,7 @@ func TestZeroPausesAndResumesAMessageAndTwoRestartsIt(t *testing.T) {
 	setup := setups(withVoicemail("102", "4711"), straightToVoicemail("102"))
 	run(t, []string{"101", "102"}, setup, func(t *testing.T, w *world) {
 		a, b := w.Phone("101"), w.Phone("102")
-		w.leaveMessage(a, "102", 1000, 6*time.Second, 1)
-		login(b, "4711")
-		b.SendDTMF("1")
+		w.listenToANewMessage(a, b, 6*time.Second)
 		hearsMessage(w, b, 1000)
 		b.SendDTMF("0")
 		w.Wait(time.Second)  // the key reaches the app, which pauses

@@ -82,9 +82,7 @@ func TestReplyToAVoicemailLandsInTheSendersMailbox(t *testing.T) {
 	setup := setups(withVoicemail("101", "1357"), withVoicemail("102", "4711"), straightToVoicemail("102"))
 	run(t, []string{"101", "102"}, setup, func(t *testing.T, w *world) {
 		a, b := w.Phone("101"), w.Phone("102")
-		w.leaveMessage(a, "102", 1000, 3*time.Second, 1)
-		login(b, "4711")
-		b.SendDTMF("1")
+		w.listenToANewMessage(a, b, 3*time.Second)
 		hearsMessage(w, b, 1000)
 		b.SendDTMF("3")
 		b.Hears("vm-toreply")
