@@ -2,6 +2,7 @@ package callflow
 
 import (
 	"context"
+	"errors"
 
 	"github.com/switchboard-pbx/switchboard/ari/core"
 	"github.com/switchboard-pbx/switchboard/ari/feature"
@@ -20,6 +21,14 @@ func Talk(ctx context.Context, env *feature.Env, req *feature.Request, leg *core
 		defer env.Presence.Enter(req.Caller.Number)()
 	}
 	b, err := c.Connect(ctx, leg)
+	if errors.Is(err, core.ErrLegGone) {
+		// The party who answered hung up while the call was being
+		// connected (Asterisk no longer knew its channel when the bridge
+		// took it): the call was answered and ends normally.
+		c.Trace(ctx, "hangup", leg.Target+" hung up as the call was connected")
+		c.Annotate(ctx, "disposition", "answered")
+		return c.Hangup(ctx, c.Caller, "normal")
+	}
 	if err != nil {
 		return err
 	}
