@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,20 +28,14 @@ type simBackend struct {
 const simUser, simPassword = "switchboard", "switchboard-sim-pass"
 
 func newSimBackend(log *slog.Logger, fake *clock.Fake) (*simBackend, error) {
-	// The recordings' folder is the backend's: close removes it (the
-	// simulator's own default, a temporary folder, outlives the test).
-	recs, err := os.MkdirTemp("", "sim-recordings-")
+	// The simulator makes a temporary recordings folder; close removes it.
+	s, err := sim.New(sim.Options{Clock: fake, Username: simUser, Password: simPassword, Logger: log})
 	if err != nil {
-		return nil, fmt.Errorf("harness: simulator recordings: %w", err)
-	}
-	s, err := sim.New(sim.Options{Clock: fake, Username: simUser, Password: simPassword, Logger: log, RecordingDir: recs})
-	if err != nil {
-		os.RemoveAll(recs)
 		return nil, fmt.Errorf("harness: simulator: %w", err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		os.RemoveAll(recs)
+		_ = s.Close()
 		return nil, fmt.Errorf("harness: simulator AMI: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -78,7 +71,7 @@ func (b *simBackend) failed(testing.TB) {}
 func (b *simBackend) close() {
 	b.cancel()
 	b.srv.Close()
-	if err := os.RemoveAll(b.s.RecordingDir()); err != nil {
+	if err := b.s.Close(); err != nil {
 		b.log.Warn("simulator recordings not removed", "error", err)
 	}
 }

@@ -20,6 +20,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
+	defer s.Close() // removes its temporary recordings folder
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 

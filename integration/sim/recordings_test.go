@@ -109,3 +109,27 @@ func TestPlayingARecordingBackSoundsLikeWhatWasRecorded(t *testing.T) {
 		t.Errorf("after the playbacks the phone hears %v", hears)
 	}
 }
+
+func TestCloseRemovesOnlyARecordingsFolderTheSimulatorMade(t *testing.T) {
+	own, err := New(Options{Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	given := t.TempDir()
+	other, err := New(Options{Logger: discardLogger(), RecordingDir: given})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := own.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(own.RecordingDir()); !os.IsNotExist(err) {
+		t.Errorf("the simulator's own folder %s is still there (%v)", own.RecordingDir(), err)
+	}
+	if _, err := os.Stat(given); err != nil {
+		t.Errorf("the folder it was given is gone: %v", err)
+	}
+}

@@ -75,6 +75,9 @@ type Server struct {
 	clk   clock.Clock
 	log   *slog.Logger
 	start time.Time
+	// tempRecs is the recordings folder the simulator made itself (no
+	// Options.RecordingDir): Close removes it.
+	tempRecs string
 
 	mu        sync.Mutex
 	seq       int // unique id counter (channel ids "<start>.<seq>")
@@ -120,18 +123,20 @@ func New(opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	tempRecs := ""
 	if opts.RecordingDir == "" {
 		dir, err := os.MkdirTemp("", "sim-recordings-")
 		if err != nil {
 			return nil, fmt.Errorf("sim: recording folder: %w", err)
 		}
-		opts.RecordingDir = dir
+		opts.RecordingDir, tempRecs = dir, dir
 	}
 	if err := os.MkdirAll(opts.RecordingDir, 0o755); err != nil {
 		return nil, fmt.Errorf("sim: recording folder: %w", err)
 	}
 	s := &Server{
 		opts:      opts,
+		tempRecs:  tempRecs,
 		clk:       opts.Clock,
 		log:       opts.Logger.With("component", "sim"),
 		start:     opts.Clock.Now(),
@@ -167,6 +172,19 @@ func (s *Server) Handler() http.Handler {
 
 // RecordingDir reports the folder holding stored recordings.
 func (s *Server) RecordingDir() string { return s.opts.RecordingDir }
+
+// Close removes the recordings folder when the simulator made it itself
+// (Options.RecordingDir empty); a folder it was given is left alone. The
+// HTTP and AMI servers are the caller's to stop.
+func (s *Server) Close() error {
+	if s.tempRecs == "" {
+		return nil
+	}
+	if err := os.RemoveAll(s.tempRecs); err != nil {
+		return fmt.Errorf("sim: remove recordings: %w", err)
+	}
+	return nil
+}
 
 func (s *Server) recordingPath(name, format string) string {
 	return filepath.Join(s.opts.RecordingDir, name+"."+format)
