@@ -110,39 +110,41 @@ func TestPlayCutByTheCallersHangupReportsTheCallerGone(t *testing.T) {
 	r.WaitIdle()
 }
 
-// playAfter answers, waits for the test's go-ahead without reading the
-// call's events, then plays a prompt to the caller.
-type playAfter struct {
+// answerWaitThen answers, waits for the test's go-ahead without reading
+// the call's events, then runs then and reports its error.
+type answerWaitThen struct {
+	then    func(ctx context.Context, c *core.Call) error
 	proceed chan struct{}
 	result  chan error
 }
 
-func (p *playAfter) ServeCall(ctx context.Context, c *core.Call) error {
+func (h *answerWaitThen) ServeCall(ctx context.Context, c *core.Call) error {
 	if err := c.Answer(ctx); err != nil {
 		return err
 	}
-	<-p.proceed
-	err := c.Play(ctx, c.Caller, "sound:beep")
-	p.result <- err
+	<-h.proceed
+	err := h.then(ctx, c)
+	h.result <- err
 	return err
 }
 
 // The channel can be gone in Asterisk before its hang-up's events reach the
 // call: the play is refused (404), and that is the caller gone.
 func TestPlayToACallerAsteriskAlreadyForgotReportsTheCallerGone(t *testing.T) {
-	p := &playAfter{proceed: make(chan struct{}), result: make(chan error, 1)}
-	if err := afterAsteriskForgotTheCaller(t, p, p.proceed, p.result); !errors.Is(err, core.ErrCallerGone) {
+	play := func(ctx context.Context, c *core.Call) error { return c.Play(ctx, c.Caller, "sound:beep") }
+	if err := afterAsteriskForgotTheCaller(t, play); !errors.Is(err, core.ErrCallerGone) {
 		t.Fatalf("Play to a caller Asterisk forgot = %v, want ErrCallerGone", err)
 	}
 }
 
 // afterAsteriskForgotTheCaller runs a call whose handler answers, then
-// waits on proceed: the caller hangs up and the test waits until Asterisk
-// no longer knows its channel — before the call, blocked, saw any of the
-// hang-up's events — then lets the handler go on and returns what it sent
-// on result.
-func afterAsteriskForgotTheCaller(t *testing.T, h core.Handler, proceed chan struct{}, result chan error) error {
+// waits: the caller hangs up and the test waits until Asterisk no longer
+// knows its channel — before the call, blocked, saw any of the hang-up's
+// events — then lets the handler run then and returns its error.
+func afterAsteriskForgotTheCaller(t *testing.T, then func(ctx context.Context, c *core.Call) error) error {
 	t.Helper()
+	h := &answerWaitThen{then: then, proceed: make(chan struct{}), result: make(chan error, 1)}
+	proceed, result := h.proceed, h.result
 	r := coretest.New(t, h)
 	out := r.Dial(r.Device("101"), "700")
 	r.WaitState(out, sim.CallUp)
